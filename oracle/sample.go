@@ -1,0 +1,227 @@
+package oracle
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sqsim/sqsim/sq"
+)
+
+// SampleOptions configure a sampling oracle. Zero fields take the defaults.
+type SampleOptions struct {
+	// Delta is the failure probability of each answer (default 0.01): with
+	// probability at least 1 - Delta every coordinate (or the Euclidean
+	// norm, for EuclidNorm queries) is within tau of the truth.
+	Delta float64
+	// Seed names the oracle's random streams: the k-th query answered uses
+	// the stream sq.Stream(Seed, sq.KeyOracle, k, group, chunk).
+	Seed uint64
+	// Workers is the number of goroutines (default GOMAXPROCS). Answers do
+	// not depend on it.
+	Workers int
+	// MaxSamples caps the examples of one answer (default 1e10); a query
+	// that would need more fails with ErrTooManySamples rather than run for
+	// hours.
+	MaxSamples int64
+}
+
+// ErrTooManySamples: the tolerance asked needs more examples than
+// SampleOptions.MaxSamples.
+var ErrTooManySamples = errors.New("oracle: tolerance needs more samples than allowed")
+
+// ErrClassViolation: a sampled value broke the bound its query declared.
+var ErrClassViolation = errors.New("oracle: query value outside its declared bound")
+
+// SampleOracle answers each query with an empirical mean over fresh
+// examples drawn from the world (see SampleSize for how many).
+type SampleOracle struct {
+	w     sq.World
+	d     int
+	opt   SampleOptions
+	count uint64
+	lastN int64
+}
+
+// Sample returns a sampling oracle of w.
+func Sample(w sq.World, opt SampleOptions) (*SampleOracle, error) {
+	if opt.Delta == 0 {
+		opt.Delta = 0.01
+	}
+	if !(opt.Delta > 0 && opt.Delta < 1) {
+		return nil, fmt.Errorf("oracle: sample: failure probability delta = %v, want a number in (0, 1)", opt.Delta)
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxSamples <= 0 {
+		opt.MaxSamples = 1e10
+	}
+	return &SampleOracle{w: w, d: w.Setting().D, opt: opt}, nil
+}
+
+// Name returns "sample(delta=...)".
+func (o *SampleOracle) Name() string { return fmt.Sprintf("sample(delta=%g)", o.opt.Delta) }
+
+// LastSamples reports the examples used by the last answer.
+func (o *SampleOracle) LastSamples() (int64, bool) { return o.lastN, false }
+
+// Plan is how a sampling oracle answers one query: Groups groups of
+// PerGroup examples; the answer is the group mean when Groups = 1, and the
+// coordinate-wise median of the group means otherwise.
+type Plan struct {
+	Method   string // "hoeffding" or "median-of-means"
+	Groups   int
+	PerGroup int64
+}
+
+// N is the total number of examples.
+func (p Plan) N() int64 { return int64(p.Groups) * p.PerGroup }
+
+// SampleSize returns how a sampling oracle answers q at tolerance tau with
+// failure probability delta. With m = q.Dim coordinates and the
+// per-coordinate tolerance t (tau, or tau/sqrt(m) for a Euclidean
+// tolerance), and B the query's bound:
+//
+//   - a Bounded query (|phi| <= B) takes one mean of n = ceil(2 B^2
+//     ln(2m/delta)/t^2) examples: by Hoeffding's inequality each coordinate
+//     misses by more than t with probability at most delta/m;
+//   - any other query (L2: E[phi^2] <= B^2, whose values are unbounded) takes
+//     the median of K = ceil(8 ln(m/delta)) group means of b = ceil(4 B^2/t^2)
+//     examples: by Chebyshev a group mean misses with probability at most
+//     1/4, and by Hoeffding's inequality over the groups the median misses
+//     with probability at most exp(-K/8) <= delta/m.
+//
+// The union bound over the m coordinates gives the failure probability delta.
+func SampleSize(q *sq.Query, tau, delta float64) Plan {
+	m := float64(q.Dim)
+	t := tau
+	if q.TolNorm == sq.EuclidNorm && q.Dim > 1 {
+		t = tau / math.Sqrt(m)
+	}
+	B := q.BoundOrOne()
+	if q.Class.Closure()&sq.Bounded != 0 {
+		n := math.Ceil(2 * B * B * math.Log(2*m/delta) / (t * t))
+		return Plan{Method: "hoeffding", Groups: 1, PerGroup: int64(math.Min(n, math.MaxInt64/2))}
+	}
+	K := int(math.Ceil(8 * math.Log(m/delta)))
+	if K < 1 {
+		K = 1
+	}
+	if K%2 == 0 {
+		K++ // an odd number of groups has a unique median
+	}
+	b := math.Ceil(4 * B * B / (t * t))
+	return Plan{Method: "median-of-means", Groups: K, PerGroup: int64(math.Min(b, math.MaxInt64/2/float64(K)))}
+}
+
+// Answer draws fresh examples and answers with their mean (or median of
+// means; see SampleSize).
+func (o *SampleOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if err := sq.CheckRequest(q, tau, ans, o.d); err != nil {
+		return err
+	}
+	plan := SampleSize(q, tau, o.opt.Delta)
+	if plan.N() > o.opt.MaxSamples || plan.N() <= 0 {
+		return fmt.Errorf("%w: query %q at tau = %g needs %d examples (%s), the limit is %d", ErrTooManySamples, q.Name, tau, plan.N(), plan.Method, o.opt.MaxSamples)
+	}
+	k := o.count
+	o.count++
+	means, err := sampleMeans(o.w, q, plan, o.opt.Seed, k, o.opt.Workers)
+	if err != nil {
+		return err
+	}
+	combine(means, plan.Groups, q.Dim, ans)
+	o.lastN = plan.N()
+	return nil
+}
+
+// chunkRows is the number of examples drawn and evaluated together.
+const chunkRows = 1024
+
+// sampleMeans returns the Groups group means (row-major, Groups x Dim) of q
+// over fresh examples. Work is split into (group, chunk) items, each drawn
+// from its own stream and summed on its own; sums are combined in item
+// order, so the result does not depend on the number of workers.
+func sampleMeans(w sq.World, q *sq.Query, plan Plan, seed, k uint64, workers int) ([]float64, error) {
+	d := w.Setting().D
+	dim := q.Dim
+	chunks := (plan.PerGroup + chunkRows - 1) / chunkRows
+	items := int64(plan.Groups) * chunks
+	sums := make([]float64, items*int64(dim))
+	var next atomic.Int64
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	workers = int(min(int64(workers), items))
+	bound := q.BoundOrOne() * (1 + 1e-12)
+	checkBound := q.Class.Closure()&sq.Bounded != 0
+	for wk := 0; wk < workers; wk++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ev := sq.NewEvaluator(q)
+			x := make([]float64, chunkRows*d)
+			y := make([]float64, chunkRows)
+			val := make([]float64, dim)
+			for {
+				it := next.Add(1) - 1
+				if it >= items {
+					return
+				}
+				g, c := it/chunks, it%chunks
+				rows := min(int64(chunkRows), plan.PerGroup-c*chunkRows)
+				r := sq.Stream(seed, sq.KeyOracle, k, uint64(g), uint64(c))
+				w.Sample(r, x[:rows*int64(d)], y[:rows])
+				sum := sums[it*int64(dim) : (it+1)*int64(dim)]
+				for i := int64(0); i < rows; i++ {
+					ev.Eval(x[i*int64(d):(i+1)*int64(d)], y[i], val)
+					for j, v := range val {
+						if checkBound && math.Abs(v) > bound {
+							bad.Store(true)
+						}
+						sum[j] += v
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if bad.Load() {
+		return nil, fmt.Errorf("%w: query %q declared |phi| <= %g and a sampled value exceeded it", ErrClassViolation, q.Name, q.BoundOrOne())
+	}
+	means := make([]float64, plan.Groups*dim)
+	for g := 0; g < plan.Groups; g++ {
+		mg := means[g*dim : (g+1)*dim]
+		for c := int64(0); c < chunks; c++ {
+			it := int64(g)*chunks + c
+			for j := range mg {
+				mg[j] += sums[it*int64(dim)+int64(j)]
+			}
+		}
+		for j := range mg {
+			mg[j] /= float64(plan.PerGroup)
+		}
+	}
+	return means, nil
+}
+
+// combine writes the mean (one group) or the coordinate-wise median of the
+// group means into ans.
+func combine(means []float64, groups, dim int, ans []float64) {
+	if groups == 1 {
+		copy(ans, means[:dim])
+		return
+	}
+	col := make([]float64, groups)
+	for j := 0; j < dim; j++ {
+		for g := 0; g < groups; g++ {
+			col[g] = means[g*dim+j]
+		}
+		slices.Sort(col)
+		ans[j] = col[groups/2]
+	}
+}

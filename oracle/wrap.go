@@ -1,0 +1,165 @@
+package oracle
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sqsim/sqsim/sq"
+)
+
+// Middleware wraps an oracle in another with the same contract.
+type Middleware func(sq.Oracle) sq.Oracle
+
+// Chain wraps base in the middleware, the first one outermost:
+// Chain(o, A, B) is A(B(o)).
+func Chain(base sq.Oracle, mw ...Middleware) sq.Oracle {
+	o := base
+	for i := len(mw) - 1; i >= 0; i-- {
+		o = mw[i](o)
+	}
+	return o
+}
+
+// samplesOf forwards sq.SampleReporter through wrappers.
+func samplesOf(o sq.Oracle) (int64, bool) {
+	if r, ok := o.(sq.SampleReporter); ok {
+		return r.LastSamples()
+	}
+	return 0, false
+}
+
+// WithLedger records every answered query in l (refused queries are not
+// recorded), with the wall time of the answer and, for sampling oracles
+// below it, the examples used.
+func WithLedger(l *sq.Ledger) Middleware {
+	return func(o sq.Oracle) sq.Oracle { return &ledgerOracle{inner: o, l: l} }
+}
+
+type ledgerOracle struct {
+	inner sq.Oracle
+	l     *sq.Ledger
+}
+
+func (o *ledgerOracle) Name() string               { return "ledger(" + o.inner.Name() + ")" }
+func (o *ledgerOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+
+func (o *ledgerOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	start := time.Now()
+	if err := o.inner.Answer(q, tau, ans); err != nil {
+		return err
+	}
+	n, pool := samplesOf(o.inner)
+	o.l.Record(q, tau, ans, sq.Info{Oracle: o.inner.Name(), Nanos: time.Since(start).Nanoseconds(), Samples: n, Pool: pool})
+	return nil
+}
+
+// WithBudget refuses, with a *sq.BudgetError, the first query that would
+// take the queries answered through it over b. It counts what it passes on,
+// so it may sit anywhere in a chain.
+func WithBudget(b sq.Budget) Middleware {
+	return func(o sq.Oracle) sq.Oracle { return &budgetOracle{inner: o, b: b} }
+}
+
+type budgetOracle struct {
+	inner sq.Oracle
+	b     sq.Budget
+	mu    sync.Mutex
+	sum   sq.Summary
+}
+
+func (o *budgetOracle) Name() string               { return "budget(" + o.inner.Name() + ")" }
+func (o *budgetOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+
+func (o *budgetOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	o.mu.Lock()
+	if err := o.b.Check(o.sum, q, tau); err != nil {
+		o.mu.Unlock()
+		return err
+	}
+	o.mu.Unlock()
+	if err := o.inner.Answer(q, tau, ans); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.sum.Add(q, tau, false)
+	o.mu.Unlock()
+	return nil
+}
+
+// WithCache answers a query asked again (same fingerprint) from memory when
+// the earlier answer was given at a tolerance no larger than the one asked
+// now (it then satisfies the new tolerance too); otherwise it asks the
+// oracle below and keeps the new answer. Queries are identified by
+// sq.Query.Fingerprint, so Go functions in queries must be named.
+func WithCache() Middleware {
+	return func(o sq.Oracle) sq.Oracle { return &cacheOracle{inner: o, m: map[uint64]cached{}} }
+}
+
+type cached struct {
+	tau float64
+	ans []float64
+}
+
+type cacheOracle struct {
+	inner      sq.Oracle
+	mu         sync.Mutex
+	m          map[uint64]cached
+	hits, miss int
+	lastHit    bool
+}
+
+func (o *cacheOracle) Name() string { return "cache(" + o.inner.Name() + ")" }
+
+func (o *cacheOracle) LastSamples() (int64, bool) {
+	if o.lastHit {
+		return 0, false
+	}
+	return samplesOf(o.inner)
+}
+
+func (o *cacheOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	key := q.Fingerprint()
+	o.mu.Lock()
+	if c, ok := o.m[key]; ok && c.tau <= tau && len(c.ans) == q.Dim && len(ans) >= q.Dim {
+		copy(ans, c.ans)
+		o.hits++
+		o.lastHit = true
+		o.mu.Unlock()
+		return nil
+	}
+	o.mu.Unlock()
+	if err := o.inner.Answer(q, tau, ans); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	o.m[key] = cached{tau: tau, ans: append([]float64(nil), ans[:q.Dim]...)}
+	o.miss++
+	o.lastHit = false
+	o.mu.Unlock()
+	return nil
+}
+
+// WithClasses refuses, with a *sq.ClassError, every query that has no class
+// within accepted: WithClasses(sq.Correlational) turns any oracle into a CSQ
+// oracle.
+func WithClasses(accepted sq.Class) Middleware {
+	return func(o sq.Oracle) sq.Oracle { return &classOracle{inner: o, accepted: accepted} }
+}
+
+type classOracle struct {
+	inner    sq.Oracle
+	accepted sq.Class
+}
+
+func (o *classOracle) Name() string {
+	return fmt.Sprintf("classes[%s](%s)", o.accepted, o.inner.Name())
+}
+func (o *classOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+
+func (o *classOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if err := sq.CheckClass(q, o.accepted, o.Name()); err != nil {
+		return err
+	}
+	return o.inner.Answer(q, tau, ans)
+}

@@ -1,0 +1,186 @@
+// Package dist holds the worlds of sqsim: distributions of labelled examples
+// (x, y) with x ~ N(0, I_d) and a label model y = f(V x) + noise that depends
+// on x through a few hidden directions V. Each world samples, computes exact
+// expectations of structured queries (closed forms where they exist, else
+// kink-aware quadrature over the few directions that matter, with its error
+// stated), and knows opt, the square loss of the best ReLU of norm at most 1.
+//
+// The families of theory §1–2 and §6: Realizable (y = relu(w*.x)), Clipped
+// (y = min(C, relu(w*.x))), Noisy (additive independent noise), Corrupted
+// (agnostic: labels replaced by a fixed function of x on a region),
+// Halfspace (y = 1{w*.x > 0} with flips), and MultiIndex (y = f(V x) with a
+// user's Go function f).
+//
+// Learners never import this package: they see a world only through an
+// oracle (package oracle).
+package dist
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/sqsim/sqsim/sq"
+)
+
+// ErrModel is the sentinel of invalid model parameters.
+var ErrModel = errors.New("dist: invalid model")
+
+// Hyper is the hyperplane A.s = C in the space of the index s = V x, across
+// which the label function may be non-smooth (a ReLU's kink at s = 0, a clip
+// at s = C).
+type Hyper struct {
+	A []float64
+	C float64
+}
+
+// Model is a world: x ~ N(0, I_d) and y = f(V x) + noise. It implements
+// sq.World. A Model is immutable and safe for concurrent use.
+type Model struct {
+	name  string
+	set   sq.Setting
+	v     [][]float64 // the m label directions, rows of length d
+	f     func(s []float64) float64
+	kinks []Hyper
+	noise Noise
+	fam   family    // closed-form family, or generic
+	wstar []float64 // the planted ReLU, when there is one
+	clip  float64   // Clipped's C
+	desc  map[string]any
+
+	// Orthonormal basis of the span of v, and v's coordinates in it.
+	basis [][]float64 // k rows
+	vc    [][]float64 // m x k
+}
+
+type family uint8
+
+const (
+	famGeneric   family = iota
+	famRelu             // y = relu(w*.x) + zero-mean independent noise
+	famHalfspace        // y = 1{w*.x > 0}, flipped with probability eta
+)
+
+func newModel(name string, v [][]float64, f func([]float64) float64, kinks []Hyper, noise Noise, labelMin, labelMax float64) (*Model, error) {
+	if len(v) == 0 {
+		return nil, fmt.Errorf("%w: %s needs at least one direction", ErrModel, name)
+	}
+	d := len(v[0])
+	if d < 1 {
+		return nil, fmt.Errorf("%w: %s: dimension d = 0, want d >= 1", ErrModel, name)
+	}
+	for i, row := range v {
+		if len(row) != d {
+			return nil, fmt.Errorf("%w: %s: direction %d has length %d, direction 0 has %d", ErrModel, name, i, len(row), d)
+		}
+		for j, x := range row {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("%w: %s: direction %d, entry %d is %v", ErrModel, name, i, j, x)
+			}
+		}
+	}
+	if err := noise.validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{name: name, v: cloneRows(v), f: f, kinks: kinks, noise: noise, desc: map[string]any{}}
+	m.set = sq.Setting{D: d, LabelMin: labelMin, LabelMax: labelMax}
+	switch noise.Kind {
+	case Gaussian:
+		if noise.Param > 0 {
+			m.set.LabelMin, m.set.LabelMax = math.Inf(-1), math.Inf(1)
+		}
+	case Rademacher:
+		m.set.LabelMin -= noise.Param
+		m.set.LabelMax += noise.Param
+	case Flip:
+		m.set.LabelMin, m.set.LabelMax = math.Min(labelMin, 1-labelMax), math.Max(labelMax, 1-labelMin)
+	}
+	m.basis, m.vc = sq.Orthonormalize(m.v)
+	return m, nil
+}
+
+func cloneRows(v [][]float64) [][]float64 {
+	out := make([][]float64, len(v))
+	for i := range v {
+		out[i] = slices.Clone(v[i])
+	}
+	return out
+}
+
+// Name returns the family's name, e.g. "realizable".
+func (m *Model) Name() string { return m.name }
+
+// Setting returns the public setting: d, N(0, I_d), and the label range.
+func (m *Model) Setting() sq.Setting { return m.set }
+
+// Noise returns the label noise.
+func (m *Model) Noise() Noise { return m.noise }
+
+// WStar returns a copy of the planted weight vector w* of the families that
+// have one (nil otherwise). It is hidden from learners; the harness uses it
+// to report angles.
+func (m *Model) WStar() []float64 { return slices.Clone(m.wstar) }
+
+// Directions returns a copy of the hidden directions V.
+func (m *Model) Directions() [][]float64 { return cloneRows(m.v) }
+
+// Describe returns the model's parameters for manifests (name, d, noise and
+// the family's own parameters).
+func (m *Model) Describe() map[string]any {
+	out := map[string]any{"dist": m.name, "d": m.set.D, "noise": m.noise.String()}
+	for k, v := range m.desc {
+		out[k] = v
+	}
+	return out
+}
+
+// Label returns the clean label f(V x) of one example (no noise).
+func (m *Model) Label(x []float64) float64 {
+	s := make([]float64, len(m.v))
+	for i, row := range m.v {
+		s[i] = dot(row, x)
+	}
+	return m.f(s)
+}
+
+// Sample draws len(y) examples: x ~ N(0, I_d) from r.NormFloat64, row-major
+// into x, and y = f(V x) + noise. The stream of random numbers consumed is a
+// fixed function of (len(y), d): the same generator state gives the same
+// examples.
+func (m *Model) Sample(r *rand.Rand, x, y []float64) {
+	d := m.set.D
+	s := make([]float64, len(m.v))
+	for i := range y {
+		row := x[i*d : (i+1)*d]
+		for j := range row {
+			row[j] = r.NormFloat64()
+		}
+		for k, v := range m.v {
+			s[k] = dot(v, row)
+		}
+		y[i] = m.noise.draw(r, m.f(s))
+	}
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+
+// Loss returns the exact population square loss E[(relu(w.x) - y)^2] and a
+// bound on its numerical error.
+func (m *Model) Loss(w []float64) (float64, float64, error) {
+	if len(w) != m.set.D {
+		return 0, 0, fmt.Errorf("%w: weight vector has length %d, want d = %d", sq.ErrQuery, len(w), m.set.D)
+	}
+	var out [1]float64
+	eb, err := m.Expect(sq.Loss(w), out[:])
+	return out[0], eb, err
+}

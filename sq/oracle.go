@@ -1,0 +1,83 @@
+package sq
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Oracle answers statistical queries about a distribution D of labelled
+// examples (x, y).
+//
+// The guarantee: Answer writes into ans[:q.Dim] a vector v with
+//
+//	|v_i - E_D[phi_i(x, y)]| <= tau   for every i   (q.TolNorm == CoordNorm)
+//	||v - E_D[phi(x, y)]||_2 <= tau                  (q.TolNorm == EuclidNorm)
+//
+// An oracle that samples keeps the guarantee with the probability it states
+// (at least 1 - delta); all others keep it always. Which v within the
+// tolerance is returned is the oracle's policy: the truth, a sampling error,
+// random noise, or an adversary's choice. Learners must work for every policy.
+//
+// Answer returns an error, and leaves ans unspecified, when tau is not a
+// positive finite number (ErrTolerance), when ans is shorter than q.Dim or
+// the query does not fit the dimension (ErrQuery), when the query's class is
+// not accepted (*ClassError), when a budget is exhausted (*BudgetError), or
+// when the oracle cannot answer this query at all (for example ErrNotExact
+// from an exact oracle). Oracles are not required to be safe for concurrent
+// use; wrap one per goroutine.
+type Oracle interface {
+	Answer(q *Query, tau float64, ans []float64) error
+	// Name describes the oracle, including its wrappers, e.g.
+	// "budget(ledger(exact))".
+	Name() string
+}
+
+// Errors shared by oracles; test with errors.Is.
+var (
+	// ErrTolerance: the tolerance is not a positive finite number.
+	ErrTolerance = errors.New("sq: tolerance must be a positive finite number")
+	// ErrNotExact: the world cannot compute this query's expectation exactly
+	// (for example a FeatFunc feature, or too many directions for quadrature).
+	ErrNotExact = errors.New("sq: no exact expectation for this query")
+	// ErrBudget is the sentinel of every *BudgetError.
+	ErrBudget = errors.New("sq: query budget exhausted")
+)
+
+// CheckRequest validates the arguments of Oracle.Answer for examples of
+// dimension d: tau positive and finite, ans long enough, q valid. Oracles
+// call it first.
+func CheckRequest(q *Query, tau float64, ans []float64, d int) error {
+	if !(tau > 0) || math.IsInf(tau, 0) {
+		return fmt.Errorf("%w: got tau = %v", ErrTolerance, tau)
+	}
+	if err := q.Validate(d); err != nil {
+		return err
+	}
+	if len(ans) < q.Dim {
+		return fmt.Errorf("%w %q: answer buffer has length %d, want %d", ErrQuery, q.Name, len(ans), q.Dim)
+	}
+	return nil
+}
+
+// Ask answers a scalar query: it returns the value an oracle gives within
+// tau of E[phi].
+func Ask(o Oracle, q *Query, tau float64) (float64, error) {
+	if q.Dim != 1 {
+		return 0, fmt.Errorf("%w %q: Ask wants a scalar query, this one has dimension %d (use AskVec)", ErrQuery, q.Name, q.Dim)
+	}
+	var ans [1]float64
+	if err := o.Answer(q, tau, ans[:]); err != nil {
+		return 0, err
+	}
+	return ans[0], nil
+}
+
+// AskVec answers a vector query into a new slice of length q.Dim.
+func AskVec(o Oracle, q *Query, tau float64) ([]float64, error) {
+	ans := make([]float64, q.Dim)
+	if err := o.Answer(q, tau, ans); err != nil {
+		return nil, err
+	}
+	return ans, nil
+}

@@ -1,0 +1,35 @@
+package sq
+
+import "math/rand/v2"
+
+// Stream returns the random stream named by (seed, keys...): a PCG generator
+// whose state is a SplitMix64 hash of the seed and the keys. Every random
+// choice in sqsim flows from such a stream, named by what it is for (the
+// world's w*, the learner, the k-th query of a sample oracle, the j-th chunk
+// of that query, ...), so results depend on the seed alone and never on the
+// number of goroutines or the order in which they run.
+func Stream(seed uint64, keys ...uint64) *rand.Rand {
+	a := splitmix(seed ^ 0x5171_5151_0000_0001)
+	b := splitmix(a ^ 0x243f6a8885a308d3)
+	for _, k := range keys {
+		a = splitmix(a ^ k)
+		b = splitmix(b + k + 0x9e3779b97f4a7c15)
+	}
+	return rand.New(rand.NewPCG(a, b))
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Stream keys used across packages, so that two uses of one seed never
+// share a stream.
+const (
+	KeyWorld   uint64 = 1 // drawing the world's hidden parameters (a random w*)
+	KeyLearner uint64 = 2 // the learner's own randomness
+	KeyOracle  uint64 = 3 // an oracle's sampling or noise
+	KeyPool    uint64 = 4 // a fixed sample pool
+)

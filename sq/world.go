@@ -1,0 +1,20 @@
+package sq
+
+import "math/rand/v2"
+
+// World is a distribution of labelled examples (x, y) whose marginal is the
+// Setting's N(0, I_d): what is true, hidden from learners. Oracles answer
+// from a World; learners never see one.
+type World interface {
+	// Setting returns the public part of the world.
+	Setting() Setting
+	// Sample draws len(y) independent examples from r into x (row-major,
+	// len(y) rows of length d) and y.
+	Sample(r *rand.Rand, x, y []float64)
+	// Expect writes E[phi(x, y)] into out[:q.Dim] and returns a bound on its
+	// absolute error (0 for closed forms, the quadrature's estimate
+	// otherwise, always below 1e-10 when err is nil). It returns an error
+	// wrapping ErrNotExact when the world cannot compute this query exactly,
+	// and ErrQuery when the query does not fit the dimension.
+	Expect(q *Query, out []float64) (errBound float64, err error)
+}
