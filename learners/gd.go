@@ -1,0 +1,177 @@
+package learners
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
+)
+
+func init() {
+	Register("gd", "SQ gradient descent on the square loss; exact when opt = 0 (Soltanolkotabi 2017)",
+		func(o Options) (sq.Learner, error) { return NewGD(o) })
+}
+
+// GD is gradient descent on the square loss L(w) = E[(relu(w.x) - y)^2],
+// written as an SQ algorithm (theory §2.4, §5.4).
+//
+// SQ form: grad L(w) = w - 2 E[y 1{w.x > 0} x]. The first term is the
+// label-free part 2 E[relu(w.x) 1{w.x > 0} x] = w, which the learner knows
+// from the Gaussian marginal; the second is one correlational vector query
+// (sq.GateCorr) per step, asked with per-coordinate tolerance Tol, so the
+// gradient used is within 2 sqrt(d) Tol of the true one in Euclidean norm.
+// At w = 0 the derivative of relu is taken as relu'(0) = 1/2, so the first
+// step from zero is along E[y x] (sq.Chow): grad L(0) = -E[y x].
+//
+// Guarantee (Soltanolkotabi 2017, "Learning ReLUs via gradient descent"): for
+// realizable labels y = relu(w*.x), projected gradient descent from 0
+// converges linearly to w*; with inexact gradients it converges to a ball of
+// radius O(sqrt(d) Tol) around w* (theory §5.4). With agnostic labels it has
+// no such guarantee, and on the parity-embedded family of the hardness
+// package no SQ algorithm does (GKK19).
+//
+// Queries: Steps vector queries of dimension d (correlational), one per
+// adaptivity round.
+type GD struct {
+	Step   float64   // step size (default 1: the Hessian at w* is the identity)
+	Steps  int       // number of steps (default 200)
+	Init   string    // "zero" (default), "random" (a random direction of norm Norm0), or "given" (W0)
+	W0     []float64 // initial weights for Init = "given"
+	Norm0  float64   // norm of the random initialisation (default 0.1)
+	Radius float64   // project onto ||w|| <= Radius after each step (0: no projection)
+	Tol    float64   // per-coordinate tolerance of each gradient query (default 1e-6)
+	// OnStep, if set, is called after every step with the step number
+	// (1, 2, ...) and the new weights (do not keep the slice).
+	OnStep func(step int, w []float64)
+}
+
+// NewGD builds GD from options: step, steps, init (zero|random|given), w0
+// (comma-separated, with init=given), norm0, radius, tol.
+func NewGD(o Options) (*GD, error) {
+	if err := o.Check("gd", "step", "steps", "init", "w0", "norm0", "radius", "tol"); err != nil {
+		return nil, err
+	}
+	g := &GD{Init: o.String("init", "zero")}
+	var err error
+	if g.Step, err = o.Float("step", 1); err != nil {
+		return nil, err
+	}
+	if g.Steps, err = o.Int("steps", 200); err != nil {
+		return nil, err
+	}
+	if g.Norm0, err = o.Float("norm0", 0.1); err != nil {
+		return nil, err
+	}
+	if g.Radius, err = o.Float("radius", 0); err != nil {
+		return nil, err
+	}
+	if g.Tol, err = o.Float("tol", 1e-6); err != nil {
+		return nil, err
+	}
+	if g.W0, err = o.Vector("w0"); err != nil {
+		return nil, err
+	}
+	if g.W0 != nil && g.Init == "zero" {
+		g.Init = "given"
+	}
+	return g, g.validate()
+}
+
+func (g *GD) validate() error {
+	switch {
+	case !(g.Step > 0):
+		return fmt.Errorf("%w: gd: step = %v, want > 0", ErrOption, g.Step)
+	case g.Steps < 0:
+		return fmt.Errorf("%w: gd: steps = %d, want >= 0", ErrOption, g.Steps)
+	case !(g.Tol > 0):
+		return fmt.Errorf("%w: gd: tol = %v, want > 0", ErrOption, g.Tol)
+	case g.Radius < 0:
+		return fmt.Errorf("%w: gd: radius = %v, want >= 0 (0: no projection)", ErrOption, g.Radius)
+	case g.Init != "zero" && g.Init != "random" && g.Init != "given":
+		return fmt.Errorf("%w: gd: init = %q, want zero, random or given", ErrOption, g.Init)
+	case g.Init == "given" && g.W0 == nil:
+		return fmt.Errorf("%w: gd: init = given needs w0", ErrOption)
+	}
+	return nil
+}
+
+// Name returns "gd".
+func (g *GD) Name() string { return "gd" }
+
+// Learn runs the gradient steps and returns relu(w.x).
+func (g *GD) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	if err := g.validate(); err != nil {
+		return nil, err
+	}
+	d := s.Setting.D
+	w := make([]float64, d)
+	switch g.Init {
+	case "random":
+		n := 0.0
+		for i := range w {
+			w[i] = s.Rand.NormFloat64()
+			n += w[i] * w[i]
+		}
+		for i := range w {
+			w[i] *= g.Norm0 / math.Sqrt(n)
+		}
+	case "given":
+		if len(g.W0) != d {
+			return nil, fmt.Errorf("%w: gd: w0 has %d entries, want d = %d", ErrOption, len(g.W0), d)
+		}
+		copy(w, g.W0)
+	}
+	label := make([]float64, d)
+	free := make([]float64, d)
+	for t := 1; t <= g.Steps; t++ {
+		var err error
+		if isZero(w) {
+			// relu'(0) = 1/2: grad L(0) = 2 E[(0 - y) x / 2] = -E[y x].
+			if label, err = s.AskVec(sq.Chow(d), g.Tol, label); err != nil {
+				return nil, err
+			}
+			for i := range w {
+				w[i] += g.Step * label[i]
+			}
+		} else {
+			if label, err = s.AskVec(sq.GateCorr(w), g.Tol, label); err != nil {
+				return nil, err
+			}
+			gauss.ReluX(w, free) // E[relu(w.x) x] = w/2: the label-free half of the gradient
+			for i := range w {
+				w[i] -= g.Step * (2*free[i] - 2*label[i])
+			}
+		}
+		project(w, g.Radius)
+		if g.OnStep != nil {
+			g.OnStep(t, w)
+		}
+	}
+	return sq.ReLU{W: w}, nil
+}
+
+func isZero(w []float64) bool {
+	for _, v := range w {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// project scales w onto the ball of radius r (r = 0: no projection).
+func project(w []float64, r float64) {
+	if r <= 0 {
+		return
+	}
+	n := 0.0
+	for _, v := range w {
+		n += v * v
+	}
+	if n = math.Sqrt(n); n > r {
+		for i := range w {
+			w[i] *= r / n
+		}
+	}
+}
