@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/sqsim/sqsim/sq"
@@ -408,4 +409,27 @@ func FuzzOracleInvariants(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGOMAXPROCS: the same seed gives bit-identical answers with
+// GOMAXPROCS = 1 and 2 (the default worker count follows GOMAXPROCS).
+func TestGOMAXPROCS(t *testing.T) {
+	m := world(t, 6)
+	q := sq.Grad([]float64{0.3, -0.1, 0.2, 0, 0.5, -0.4})
+	answer := func(procs int) []float64 {
+		prev := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(prev)
+		o, _ := Sample(m, SampleOptions{Seed: 77})
+		v, err := sq.AskVec(o, q, 0.2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	a, b := answer(1), answer(2)
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			t.Fatalf("coordinate %d: %v with GOMAXPROCS=1, %v with 2", i, a[i], b[i])
+		}
+	}
 }

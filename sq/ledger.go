@@ -209,7 +209,6 @@ type Ledger struct {
 	inRound int  // depth of Round calls in progress
 	opened  bool // the current Round call has counted its round
 	stream  io.Writer
-	buf     []byte
 	werr    error
 }
 

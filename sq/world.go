@@ -13,7 +13,8 @@ type World interface {
 	Sample(r *rand.Rand, x, y []float64)
 	// Expect writes E[phi(x, y)] into out[:q.Dim] and returns a bound on its
 	// absolute error (0 for closed forms, the quadrature's estimate
-	// otherwise, always below 1e-10 when err is nil). It returns an error
+	// otherwise, always below 1e-10 times the size of the answer or of its
+	// terms, at least 1, when err is nil). It returns an error
 	// wrapping ErrNotExact when the world cannot compute this query exactly,
 	// and ErrQuery when the query does not fit the dimension.
 	Expect(q *Query, out []float64) (errBound float64, err error)

@@ -9,8 +9,9 @@ import (
 	"github.com/sqsim/sqsim/sq/gauss"
 )
 
-// quadTol is the absolute tolerance asked of the quadratures; maxErr is the
-// largest error estimate Expect accepts (the sq.World contract).
+// quadTol is the absolute tolerance asked of the quadratures (for unit
+// directions); maxErr is the largest error estimate Expect accepts, relative
+// to max(1, the size of the answer) (the sq.World contract).
 const (
 	quadTol = 1e-12
 	maxErr  = 1e-10
@@ -40,7 +41,7 @@ func (m *Model) Expect(q *sq.Query, out []float64) (float64, error) {
 		out[i] = 0
 	}
 	tmp := make([]float64, q.Dim)
-	errSum := 0.0
+	errSum, mag := 0.0, 0.0
 	for j := range q.Terms {
 		t := &q.Terms[j]
 		if t.Coef == 0 {
@@ -54,11 +55,39 @@ func (m *Model) Expect(q *sq.Query, out []float64) (float64, error) {
 			out[i] += t.Coef * tmp[i]
 		}
 		errSum += math.Abs(t.Coef) * eb
+		mag += math.Abs(t.Coef) * magnitude(t)
 	}
-	if errSum > maxErr {
-		return errSum, fmt.Errorf("%w: %s: query %q: quadrature error estimate %.3g exceeds %.0e", sq.ErrNotExact, m.name, q.Name, errSum, maxErr)
+	size := 0.0
+	for _, v := range out {
+		size = math.Max(size, math.Abs(v))
+	}
+	if scale := math.Max(1, math.Max(size, mag)); errSum > maxErr*scale {
+		return errSum, fmt.Errorf("%w: %s: query %q: quadrature error estimate %.3g exceeds %.0e x %.3g (the size of the answer or of its terms)", sq.ErrNotExact, m.name, q.Name, errSum, maxErr, scale)
 	}
 	return errSum, nil
+}
+
+// magnitude is the scale of a term's feature: ||w|| for the 1-homogeneous
+// ReLU features, ||w||^2 for relu^2, the largest row norm for a batch, 1
+// otherwise. Quadrature errors are relative to it.
+func magnitude(t *sq.Term) float64 {
+	if t.Joint != nil {
+		return 1
+	}
+	f := &t.Feature
+	switch f.Kind {
+	case sq.FeatRelu, sq.FeatReluX:
+		return norm(f.W)
+	case sq.FeatRelu2:
+		return dot(f.W, f.W)
+	case sq.FeatReluRows:
+		m := 0.0
+		for _, r := range f.U {
+			m = math.Max(m, norm(r))
+		}
+		return m
+	}
+	return 1
 }
 
 // term writes E[lambda(y) h(x)] (or E[G(U x, y)]) for one term, without its
@@ -178,18 +207,29 @@ func scale(v []float64, a float64) {
 }
 
 // condFeature describes a feature direction w relative to the span of the
-// hidden directions: w = sum_b wB[b] basis[b] + c e with e a unit vector
-// orthogonal to the span.
+// hidden directions: w = scale * (sum_b wB[b] basis[b] + c e) with e a unit
+// vector orthogonal to the span and ||(wB, c)|| = 1. The features are
+// integrated for the unit direction and scaled after (relu is 1-homogeneous),
+// so that quadrature errors are relative to the size of the answer.
 type condFeature struct {
-	wB []float64
-	c  float64
-	e  []float64
+	scale float64
+	wB    []float64
+	c     float64
+	e     []float64
 }
 
 func (m *Model) split(w []float64) condFeature {
 	k := len(m.basis)
-	cf := condFeature{wB: make([]float64, k)}
+	cf := condFeature{wB: make([]float64, k), scale: norm(w)}
+	if cf.scale == 0 {
+		return cf // every feature of the zero vector vanishes: relu(0) = 1{0 > 0} = 0
+	}
 	perp := append([]float64(nil), w...)
+	for i := range perp {
+		perp[i] /= cf.scale
+	}
+	w = perp
+	perp = append([]float64(nil), w...)
 	for b, e := range m.basis {
 		cf.wB[b] = dot(w, e)
 		for i := range perp {
@@ -204,7 +244,7 @@ func (m *Model) split(w []float64) condFeature {
 		}
 	}
 	c := norm(perp)
-	if c <= 1e-13*norm(w) {
+	if c <= 1e-13 {
 		return cf
 	}
 	cf.c = c
@@ -492,6 +532,22 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	eb, err := integrate(k, fn, nOut, kinks, val)
 	if err != nil {
 		return 0, err
+	}
+	// Undo the normalization of the directions (see condFeature).
+	switch f.Kind {
+	case sq.FeatRelu, sq.FeatReluX:
+		scale(val, cfs[0].scale)
+		eb *= cfs[0].scale
+	case sq.FeatRelu2:
+		scale(val, cfs[0].scale*cfs[0].scale)
+		eb *= cfs[0].scale * cfs[0].scale
+	case sq.FeatReluRows:
+		ebs := 0.0
+		for i := range val {
+			val[i] *= cfs[i].scale
+			ebs = math.Max(ebs, eb*cfs[i].scale)
+		}
+		eb = ebs
 	}
 	switch f.Kind {
 	case sq.FeatLinear, sq.FeatStepX, sq.FeatReluX:

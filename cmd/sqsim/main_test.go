@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+// runCLI runs sqsim with args and returns its exit status, stdout and stderr.
+func runCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// usageFails checks the usage-error contract: status 2, nothing on stdout,
+// one line on stderr that mentions want.
+func usageFails(t *testing.T, want string, args ...string) {
+	t.Helper()
+	code, out, errs := runCLI(args...)
+	if code != 2 {
+		t.Errorf("%v: exit %d, want 2 (stderr %q)", args, code, errs)
+	}
+	if out != "" {
+		t.Errorf("%v: printed %q on stdout, want nothing", args, out)
+	}
+	if strings.Count(strings.TrimRight(errs, "\n"), "\n") != 0 || errs == "" {
+		t.Errorf("%v: stderr %q, want exactly one line", args, errs)
+	}
+	if !strings.Contains(errs, want) {
+		t.Errorf("%v: stderr %q does not mention %q", args, errs, want)
+	}
+}
+
+func TestLossCommand(t *testing.T) {
+	code, out, _ := runCLI("loss", "--wstar", "1.5,-0.5", "--w", "0.6,0.8", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%q: %v", out, err)
+	}
+	if l, ok := res["loss"].(float64); !ok || math.Abs(l-0.97132697954953062978) > 1e-12 {
+		t.Errorf("loss %v, want 0.97132697954953062978 (theory §2.3)", res["loss"])
+	}
+	// Noise adds its variance; --clip goes through quadrature and a clip far
+	// above every label changes nothing measurable.
+	_, out, _ = runCLI("loss", "--wstar", "1,0", "--w", "0,1", "--noise-var", "0.25", "--json")
+	json.Unmarshal([]byte(out), &res)
+	if l := res["loss"].(float64); math.Abs(l-(1-1/math.Pi+0.25)) > 1e-14 {
+		t.Errorf("loss with noise %v, want 1 - 1/pi + 0.25", l)
+	}
+	_, out, _ = runCLI("loss", "--wstar", "0.6,0.8", "--w", "0.6,0.5", "--clip", "100", "--json")
+	json.Unmarshal([]byte(out), &res)
+	_, out2, _ := runCLI("loss", "--wstar", "0.6,0.8", "--w", "0.6,0.5", "--json")
+	var res2 map[string]any
+	json.Unmarshal([]byte(out2), &res2)
+	if a, b := res["loss"].(float64), res2["loss"].(float64); math.Abs(a-b) > 1e-12 {
+		t.Errorf("clip at 100: %v, unclipped %v", a, b)
+	}
+	code, out, _ = runCLI("loss", "--wstar", "1,0", "--w", "1,0")
+	if code != 0 || !strings.HasPrefix(out, "loss 0") {
+		t.Errorf("human output %q (exit %d)", out, code)
+	}
+}
+
+func TestLossUsageErrors(t *testing.T) {
+	usageFails(t, "wstar", "loss", "--w", "1,2")
+	usageFails(t, "same dimension", "loss", "--wstar", "1,2", "--w", "1")
+	usageFails(t, `"x"`, "loss", "--wstar", "1,x", "--w", "1,2")
+	usageFails(t, "NaN", "loss", "--wstar", "1,2", "--w", "1,NaN")
+	usageFails(t, "Inf", "loss", "--wstar", "1,+Inf", "--w", "1,2")
+	usageFails(t, "noise-var", "loss", "--wstar", "1,2", "--w", "1,2", "--noise-var", "-1")
+	usageFails(t, "noise-var", "loss", "--wstar", "1,2", "--w", "1,2", "--noise-var", "NaN")
+	usageFails(t, "clip", "loss", "--wstar", "1,2", "--w", "1,2", "--clip", "-1")
+	usageFails(t, "clip", "loss", "--wstar", "1,2", "--w", "1,2", "--clip", "0")
+	usageFails(t, "clip", "loss", "--wstar", "1,2", "--w", "1,2", "--clip", "abc")
+	usageFails(t, "bogus", "loss", "--wstar", "1,2", "--w", "1,2", "--bogus")
+	usageFails(t, "unexpected argument", "loss", "--wstar", "1,2", "--w", "1,2", "extra")
+	usageFails(t, "empty vector", "loss", "--wstar", "", "--w", "1,2")
+	usageFails(t, "unknown command", "nonsense")
+}
+
+func TestDemo(t *testing.T) {
+	code, out, errs := runCLI("demo", "--d", "20", "--steps", "10", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	exact := res["exact"].(map[string]any)
+	if l := exact["final_loss"].(float64); l > 1e-12 {
+		t.Errorf("exact-oracle GD final loss %v, want <= 1e-12", l)
+	}
+	noisy := res["noise(tau=0.001)"].(map[string]any)
+	if d, b := noisy["distance_to_wstar"].(float64), res["distance_bound"].(float64); d > b {
+		t.Errorf("noisy GD ends %v from w*, above the bound %v", d, b)
+	}
+	usageFails(t, "--d", "demo", "--d", "0")
+	usageFails(t, "--tol", "demo", "--tol", "-1")
+	code, out, _ = runCLI("demo")
+	if code != 0 || !strings.Contains(out, "ledger") {
+		t.Errorf("default demo: exit %d, output %q", code, out)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	code, out, _ := runCLI("help")
+	if code != 0 || !strings.Contains(out, "demo") || !strings.Contains(out, "loss") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+	code, out, _ = runCLI("loss", "-h")
+	if code != 0 || !strings.Contains(out, "--wstar") && !strings.Contains(out, "-wstar") {
+		t.Errorf("loss -h: exit %d, %q", code, out)
+	}
+}
+
+// FuzzParseVec: the vector parser either returns finite numbers, one per
+// comma-separated entry, or a usage error; it never panics.
+func FuzzParseVec(f *testing.F) {
+	for _, s := range []string{"1,2,3", "0.6, -0.8", "", ",", "1e308,1e309", "NaN", "-Inf,1", "0x1p-3", "1,,2", " 7 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := parseVec("w", s)
+		if err != nil {
+			if _, ok := err.(*usageError); !ok {
+				t.Fatalf("%q: error %v is not a usage error", s, err)
+			}
+			return
+		}
+		if len(v) != strings.Count(s, ",")+1 {
+			t.Fatalf("%q: %d values for %d entries", s, len(v), strings.Count(s, ",")+1)
+		}
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				t.Fatalf("%q: non-finite value %v", s, x)
+			}
+		}
+	})
+}
