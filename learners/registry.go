@@ -107,8 +107,10 @@ var (
 )
 
 // Register makes a learner available by name (to the command line and the
-// harness). It panics if the name is taken: that is a programming error in
-// an init function, not user input.
+// harness). Every learner must accept the option "tol", the tolerance of its
+// queries, which the harness sets from the run's --tol (a test checks this
+// for every registered learner). Register panics if the name is taken: that
+// is a programming error in an init function, not user input.
 func Register(name, doc string, New func(Options) (sq.Learner, error)) {
 	regMu.Lock()
 	defer regMu.Unlock()

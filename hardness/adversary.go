@@ -1,0 +1,1116 @@
+package hardness
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/sqsim/sqsim/sq"
+)
+
+// ErrAdversary is returned when the adversary cannot keep its promise: it
+// cannot exhibit a support consistent with every answer so far, or its
+// survivor set grew beyond what it can track.
+var ErrAdversary = errors.New("hardness: adversary cannot certify a surviving support")
+
+// Mode selects how the adversary keeps its survivor set.
+type Mode uint8
+
+// The modes.
+const (
+	// ModeAuto enumerates when C(d, k) <= EnumLimit and is structured otherwise.
+	ModeAuto Mode = iota
+	// ModeEnumerate keeps the list of surviving supports and evaluates every
+	// query on each of them (exact; cost C(d, k) evaluations per query).
+	ModeEnumerate
+	// ModeStructured never enumerates the C(d, k) supports: survivors are
+	// "all supports minus an explicit set of eliminated ones", counted
+	// exactly while every query's distinguished set can be listed
+	// (compositions), and bounded otherwise.
+	ModeStructured
+)
+
+func (m Mode) String() string {
+	switch m {
+	case ModeEnumerate:
+		return "enumerate"
+	case ModeStructured:
+		return "structured"
+	}
+	return "auto"
+}
+
+// ParseMode is the inverse of String.
+func ParseMode(s string) (Mode, error) {
+	switch s {
+	case "auto", "":
+		return ModeAuto, nil
+	case "enumerate":
+		return ModeEnumerate, nil
+	case "structured":
+		return ModeStructured, nil
+	}
+	return 0, fmt.Errorf("%w: accounting mode %q, want auto, enumerate or structured", ErrFamily, s)
+}
+
+// AdversaryOptions configure the adversary. Zero fields take the defaults.
+type AdversaryOptions struct {
+	Mode      Mode
+	EnumLimit int64 // ModeAuto enumerates up to this many supports (default 500)
+	// MaxCompositions caps the class compositions evaluated per query in
+	// structured mode (default 20000); beyond it the proven bounds are used.
+	MaxCompositions int
+	// MaxExplicit caps the supports one query may eliminate and still be
+	// recorded one by one (default 1<<20); beyond it the survivor count
+	// becomes a bound.
+	MaxExplicit int
+	// MaxCandidates caps the supports the pruned enumeration evaluates
+	// exactly for a dense query (default 100000); beyond it the Chebyshev
+	// bound is used.
+	MaxCandidates int
+	Seed          uint64 // randomness of the witnesses and of the final choice
+	Witnesses     int    // random supports tried when counting cannot certify a survivor (default 256)
+}
+
+// Record is the adversary's account of one query.
+type Record struct {
+	Seq    int     `json:"seq"`
+	Query  string  `json:"query"`
+	Dim    int     `json:"dim"`
+	Tau    float64 `json:"tau"`
+	Method string  `json:"method"` // blind | enumeration | compositions | bound | forced
+	// Eliminated is the number of surviving supports the answer ruled out:
+	// exact when ElimKind is "exact", an upper bound when "upper-bound".
+	Eliminated string `json:"eliminated"`
+	ElimKind   string `json:"eliminated_kind"`
+	// Lemma is the counting lemma's bound (1-2eta)^2 Dim E2/tau^2 (theory
+	// §5.3, summed over the Dim coordinates) with E2 = B^2 the declared bound
+	// on E_{D_0}[phi^2] (B^2/2 for a correlational query y h(x)).
+	Lemma float64 `json:"lemma_bound"`
+	// Survivors after the answer: exact, or a lower bound (with an upper
+	// bound beside it).
+	Survivors      string `json:"survivors"`
+	SurvivorsKind  string `json:"survivors_kind"`
+	SurvivorsUpper string `json:"survivors_upper"`
+	Forced         bool   `json:"forced"` // D_0's value was inconsistent with every survivor
+	Nanos          int64  `json:"ns"`
+}
+
+// pendingQuery is a query whose eliminations were only bounded: a support
+// survives it iff it is consistent with the answer given.
+type pendingQuery struct {
+	q       *sq.Query
+	tau     float64
+	base    []float64 // E_{D_0}[phi]
+	answer  []float64
+	visible []visTerm
+}
+
+// visTerm is a term of the query that the parity can see: coefficient
+// Coef (lambda(1) - lambda(0)) times a feature with a possibly nonzero
+// correlation with chi_S.
+type visTerm struct {
+	c float64
+	h *sq.Feature
+}
+
+// Adversary is the SQ lower-bound adversary for a parity family (theory
+// §5.3): it answers every query with the null distribution's exact value
+// E_{D_0}[phi] as long as that value is within the tolerance of E_{D_S}[phi]
+// for some support S still consistent with every earlier answer, and keeps
+// the set of such supports (the survivors). When no survivor allows the
+// null value (forced), it answers with the value of the least revealing
+// survivor, moved as close to the null value as the tolerance allows. It
+// implements sq.Oracle, so any learner can play against it; Judge then
+// picks, among the survivors, the truth that is worst for the learner's
+// hypothesis.
+//
+// Accounting. For a query phi the distinguishing quantity of S is
+// delta_S = E_{D_S}[phi] - E_{D_0}[phi] = a E[(phi(x,1) - phi(x,0)) chi_S(x)]
+// (theory §4.4), and S is eliminated iff ||delta_S|| > tau (in the
+// query's norm). delta_S depends only on the weights of the query on S and
+// on the norm of the rest, so in structured mode the coordinates are grouped
+// into classes of equal parameters, delta_S is evaluated once per
+// composition (how many coordinates of S fall in each class), and the
+// eliminated supports are counted exactly as sum prod_c C(n_c, k_c) and
+// listed (Records say "compositions", exact). A dense query with many
+// distinct weights has too many compositions; its eliminations are then
+// bounded by the Bessel and product bounds of bounds.go (Records say
+// "bound"; the count is exact, 0, when the bound on max_S ||delta_S|| is
+// below tau, and an upper bound otherwise), and the survivor count becomes
+// a lower bound. In enumeration mode every survivor is evaluated directly.
+// The Adversary is not safe for concurrent use.
+type Adversary struct {
+	fam   *Family
+	null  *World
+	opt   AdversaryOptions
+	total *big.Int
+	lemma float64 // (1 - 2 eta)^2
+
+	explicit bool    // survivors are the list alive
+	alive    [][]int // explicit survivors (sorted supports)
+
+	elim     map[string]struct{} // implicit mode: explicitly eliminated supports
+	exact    bool                // implicit survivors = total - |elim| exactly
+	lbSub    *big.Int            // implicit, inexact: sum of upper bounds of unlisted eliminations
+	maxElim  *big.Int            // largest exact count of an unlisted elimination set
+	pending  []pendingQuery
+	records  []Record
+	rng      *rand.Rand
+	forced   int
+	witnessN int
+}
+
+// NewAdversary returns the adversary for the family. In ModeAuto it
+// enumerates when C(d, k) <= EnumLimit.
+func NewAdversary(f *Family, opt AdversaryOptions) (*Adversary, error) {
+	if f.d > 65535 {
+		return nil, fmt.Errorf("%w: dimension d = %d, the adversary handles d <= 65535", ErrFamily, f.d)
+	}
+	if opt.EnumLimit == 0 {
+		opt.EnumLimit = 500
+	}
+	if opt.MaxCompositions == 0 {
+		opt.MaxCompositions = 20000
+	}
+	if opt.MaxExplicit == 0 {
+		opt.MaxExplicit = 1 << 20
+	}
+	if opt.MaxCandidates == 0 {
+		opt.MaxCandidates = 100000
+	}
+	if opt.Witnesses == 0 {
+		opt.Witnesses = 256
+	}
+	b := 1 - 2*f.eta
+	a := &Adversary{fam: f, null: f.Null(), opt: opt, total: Binomial(f.d, f.k), lemma: b * b,
+		elim: map[string]struct{}{}, exact: true, lbSub: new(big.Int), maxElim: new(big.Int),
+		rng: sq.Stream(opt.Seed, sq.KeyOracle, 0x5a11), witnessN: opt.Witnesses}
+	mode := opt.Mode
+	if mode == ModeAuto {
+		mode = ModeStructured
+		if a.total.IsInt64() && a.total.Int64() <= opt.EnumLimit {
+			mode = ModeEnumerate
+		}
+	}
+	if mode == ModeEnumerate {
+		if !a.total.IsInt64() || a.total.Int64() > 50_000_000 {
+			return nil, fmt.Errorf("%w: enumeration of C(%d, %d) = %s supports is too large (at most 5e7)", ErrFamily, f.d, f.k, a.total)
+		}
+		a.explicit = true
+		a.alive = make([][]int, 0, a.total.Int64())
+		forEachSubset(f.d, f.k, func(S []int) bool {
+			a.alive = append(a.alive, slices.Clone(S))
+			return true
+		})
+	}
+	a.opt.Mode = mode
+	return a, nil
+}
+
+// Name returns "parity-adversary(enumerate)" or "parity-adversary(structured)".
+func (a *Adversary) Name() string { return "parity-adversary(" + a.opt.Mode.String() + ")" }
+
+// Mode returns the accounting mode in use (never ModeAuto).
+func (a *Adversary) Mode() Mode { return a.opt.Mode }
+
+// Records returns the per-query accounts so far.
+func (a *Adversary) Records() []Record { return slices.Clone(a.records) }
+
+// Forced returns how many answers were forced away from the null value.
+func (a *Adversary) Forced() int { return a.forced }
+
+// Count is a number of surviving supports: exact (Lower == Upper), or a
+// lower and an upper bound.
+type Count struct {
+	Lower, Upper *big.Int
+	Exact        bool
+}
+
+// Kind returns "exact" or "lower-bound".
+func (c Count) Kind() string {
+	if c.Exact {
+		return "exact"
+	}
+	return "lower-bound"
+}
+
+// Survivors returns the number of supports consistent with every answer.
+func (a *Adversary) Survivors() Count {
+	if a.explicit {
+		n := big.NewInt(int64(len(a.alive)))
+		return Count{Lower: n, Upper: n, Exact: true}
+	}
+	base := new(big.Int).Sub(a.total, big.NewInt(int64(len(a.elim))))
+	if a.exact {
+		return Count{Lower: base, Upper: new(big.Int).Set(base), Exact: true}
+	}
+	lo := new(big.Int).Sub(base, a.lbSub)
+	if lo.Sign() < 0 {
+		lo.SetInt64(0)
+	}
+	hi := new(big.Int).Set(base)
+	if alt := new(big.Int).Sub(a.total, a.maxElim); alt.Cmp(hi) < 0 {
+		hi = alt
+	}
+	return Count{Lower: lo, Upper: hi}
+}
+
+// Answer implements sq.Oracle.
+func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
+	start := time.Now()
+	if err := sq.CheckRequest(q, tau, ans, a.fam.d); err != nil {
+		return err
+	}
+	base := make([]float64, q.Dim)
+	if err := a.fam.nullPart(q, base); err != nil {
+		return err
+	}
+	vis, err := a.visible(q)
+	if err != nil {
+		return err
+	}
+	rec := Record{Seq: len(a.records), Query: q.Name, Dim: q.Dim, Tau: tau,
+		Lemma: a.lemma * float64(q.Dim) * q.BoundOrOne() * q.BoundOrOne() / (tau * tau)}
+	if q.Class&sq.Correlational != 0 {
+		// phi = y h with E[h^2] <= B^2: E_{D_0}[phi^2] = E[h^2]/2.
+		rec.Lemma /= 2
+	}
+	// Numerical margin: survivors must be consistent with the answer even
+	// after the quadrature's error.
+	margin := tau * (1 - 1e-9)
+	copy(ans[:q.Dim], base)
+	switch {
+	case len(vis) == 0:
+		rec.Method, rec.Eliminated, rec.ElimKind = "blind", "0", "exact"
+	case a.explicit:
+		err = a.answerEnumerated(q, vis, base, margin, ans, &rec)
+	default:
+		err = a.answerStructured(q, vis, base, margin, ans, &rec)
+		if errors.Is(err, ErrAdversary) && a.total.IsInt64() && a.total.Int64() <= materializeLimit {
+			// The counts cannot certify a survivor: list the survivors (few
+			// supports in all) and continue by enumeration. No state was
+			// changed by the failed attempt.
+			if err = a.materialize(); err == nil {
+				rec.Method = ""
+				copy(ans[:q.Dim], base)
+				err = a.answerEnumerated(q, vis, base, margin, ans, &rec)
+				rec.Method = "materialized"
+			}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	c := a.Survivors()
+	rec.Survivors, rec.SurvivorsKind, rec.SurvivorsUpper = c.Lower.String(), c.Kind(), c.Upper.String()
+	rec.Nanos = time.Since(start).Nanoseconds()
+	a.records = append(a.records, rec)
+	return nil
+}
+
+// visible returns the terms of q whose correlation with chi_S can be
+// nonzero, or an error wrapping sq.ErrNotExact for terms it cannot compute.
+func (a *Adversary) visible(q *sq.Query) ([]visTerm, error) {
+	k := a.fam.k
+	var out []visTerm
+	for j := range q.Terms {
+		t := &q.Terms[j]
+		if t.Joint != nil {
+			return nil, fmt.Errorf("%w: query %q term %d: joint terms G(Ux, y) have no exact parity correlation", sq.ErrNotExact, q.Name, j)
+		}
+		l0, l1 := labelPair(&t.Label)
+		c := t.Coef * (l1 - l0)
+		if c == 0 {
+			continue
+		}
+		h := &t.Feature
+		switch h.Kind {
+		case sq.FeatOne:
+			continue
+		case sq.FeatLinear:
+			if k >= 2 {
+				continue
+			}
+		case sq.FeatStep:
+			if k%2 == 0 {
+				continue
+			}
+		case sq.FeatRelu2, sq.FeatReluX:
+			if k >= 4 {
+				continue
+			}
+		case sq.FeatRidge, sq.FeatFunc:
+			return nil, fmt.Errorf("%w: query %q term %d: feature %s has no exact correlation with the parity", sq.ErrNotExact, q.Name, j, h.Kind)
+		}
+		out = append(out, visTerm{c: c, h: h})
+	}
+	return out, nil
+}
+
+// delta writes delta_S = a sum_t c_t E[h_t chi_S] into out and returns its
+// error bound.
+func (a *Adversary) delta(S []int, q *sq.Query, vis []visTerm, out []float64) (float64, error) {
+	for i := range out {
+		out[i] = 0
+	}
+	tmp := make([]float64, q.Dim)
+	amp := a.fam.A()
+	eb := 0.0
+	for _, t := range vis {
+		e, err := a.fam.featureParity(t.h, S, tmp)
+		if err != nil {
+			return 0, err
+		}
+		for i := range out {
+			out[i] += amp * t.c * tmp[i]
+		}
+		eb += amp * math.Abs(t.c) * e
+	}
+	return eb, nil
+}
+
+// dist returns ||u - v|| in the query's norm.
+func dist(u, v []float64, n sq.Norm) float64 {
+	if n == sq.EuclidNorm && len(u) > 1 {
+		s := 0.0
+		for i := range u {
+			d := u[i] - v[i]
+			s += d * d
+		}
+		return math.Sqrt(s)
+	}
+	m := 0.0
+	for i := range u {
+		if d := math.Abs(u[i] - v[i]); d > m || math.IsNaN(d) {
+			m = d
+		}
+	}
+	return m
+}
+
+// clampToward moves v (in place) to the point nearest to it within r of
+// center, in the norm n.
+func clampToward(v, center []float64, n sq.Norm, r float64) {
+	if n == sq.EuclidNorm && len(v) > 1 {
+		dd := dist(v, center, n)
+		if dd <= r {
+			return
+		}
+		for i := range v {
+			v[i] = center[i] + (v[i]-center[i])*r/dd
+		}
+		return
+	}
+	for i := range v {
+		v[i] = math.Max(center[i]-r, math.Min(center[i]+r, v[i]))
+	}
+}
+
+// answerEnumerated evaluates every survivor.
+func (a *Adversary) answerEnumerated(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, rec *Record) error {
+	rec.Method = "enumeration"
+	zero := make([]float64, q.Dim)
+	deltas := make([][]float64, len(a.alive))
+	errs := make([]float64, len(a.alive))
+	consistent := 0
+	best, bestNorm := 0, math.Inf(1)
+	for i, S := range a.alive {
+		d := make([]float64, q.Dim)
+		eb, err := a.delta(S, q, vis, d)
+		if err != nil {
+			return err
+		}
+		deltas[i], errs[i] = d, eb
+		n := dist(d, zero, q.TolNorm) + eb
+		if n <= margin {
+			consistent++
+		}
+		if n < bestNorm || (n == bestNorm && lexLess(S, a.alive[best])) {
+			best, bestNorm = i, n
+		}
+	}
+	answer := ans[:q.Dim]
+	if consistent == 0 && len(a.alive) > 0 {
+		// Forced: answer with the least revealing survivor's value moved
+		// toward the null value.
+		rec.Forced = true
+		a.forced++
+		truth := make([]float64, q.Dim)
+		for i := range truth {
+			truth[i] = base[i] + deltas[best][i]
+		}
+		clampToward(answer, truth, q.TolNorm, (margin-errs[best])*(1-1e-9))
+	}
+	kept := a.alive[:0]
+	elim := 0
+	val := make([]float64, q.Dim)
+	for i, S := range a.alive {
+		for j := range val {
+			val[j] = base[j] + deltas[i][j]
+		}
+		if dist(val, answer, q.TolNorm)+errs[i] <= margin {
+			kept = append(kept, S)
+		} else {
+			elim++
+		}
+	}
+	a.alive = kept
+	if len(a.alive) == 0 {
+		return fmt.Errorf("%w: no support survives query %q", ErrAdversary, q.Name)
+	}
+	rec.Eliminated, rec.ElimKind = fmt.Sprint(elim), "exact"
+	return nil
+}
+
+// classes groups the coordinates by the parameters the visible terms give
+// them (weights, row entries, Hermite degrees).
+type classes struct {
+	of      []int   // class of each coordinate
+	sizes   []int   // number of coordinates in each class
+	members [][]int // coordinates of each class, increasing (see fill)
+}
+
+// fill builds members from of and sizes (one backing array).
+func (cl *classes) fill() {
+	if cl.members != nil {
+		return
+	}
+	off := make([]int, len(cl.sizes)+1)
+	for c, n := range cl.sizes {
+		off[c+1] = off[c] + n
+	}
+	flat := make([]int, len(cl.of))
+	pos := slices.Clone(off[:len(cl.sizes)])
+	for j, c := range cl.of {
+		flat[pos[c]] = j
+		pos[c]++
+	}
+	cl.members = make([][]int, len(cl.sizes))
+	for c := range cl.sizes {
+		cl.members[c] = flat[off[c]:off[c+1]:off[c+1]]
+	}
+}
+
+func (a *Adversary) classify(vis []visTerm) classes {
+	d := a.fam.d
+	var cl classes
+	cl.of = make([]int, d)
+	keyOf := func(j int, buf []byte) []byte {
+		for _, t := range vis {
+			h := t.h
+			switch h.Kind {
+			case sq.FeatRelu, sq.FeatRelu2, sq.FeatStepX, sq.FeatReluX, sq.FeatStep:
+				buf = appendBits(buf, h.W[j])
+			case sq.FeatReluRows:
+				for _, row := range h.U {
+					buf = appendBits(buf, row[j])
+				}
+			case sq.FeatHermite:
+				deg := 0
+				for i, c := range h.Idx {
+					if c == j {
+						deg = h.Deg[i]
+					}
+				}
+				buf = appendBits(buf, float64(deg))
+			}
+		}
+		return buf
+	}
+	if len(vis) == 1 && vis[0].h.W != nil {
+		ids := make(map[uint64]int, min(d, 256))
+		for j, v := range vis[0].h.W {
+			u := math.Float64bits(v)
+			if v == 0 {
+				u = 0
+			}
+			id, ok := ids[u]
+			if !ok {
+				id = len(cl.sizes)
+				ids[u] = id
+				cl.sizes = append(cl.sizes, 0)
+			}
+			cl.of[j] = id
+			cl.sizes[id]++
+		}
+		return cl
+	}
+	ids := map[string]int{}
+	var buf []byte
+	for j := 0; j < d; j++ {
+		buf = keyOf(j, buf[:0])
+		id, ok := ids[string(buf)]
+		if !ok {
+			id = len(cl.sizes)
+			ids[string(buf)] = id
+			cl.sizes = append(cl.sizes, 0)
+		}
+		cl.of[j] = id
+		cl.sizes[id]++
+	}
+	return cl
+}
+
+// countCompositions returns the number of (k_c) with 0 <= k_c <= n_c and
+// sum k_c = k, saturated at limit+1.
+func countCompositions(sizes []int, k, limit int) int {
+	cnt := make([]int, k+1)
+	next := make([]int, k+1)
+	cnt[0] = 1
+	for _, n := range sizes {
+		clear(next)
+		for j := 0; j <= k; j++ {
+			if cnt[j] == 0 {
+				continue
+			}
+			for t := 0; t <= n && j+t <= k; t++ {
+				next[j+t] = min(next[j+t]+cnt[j], limit+1)
+			}
+		}
+		cnt, next = next, cnt
+	}
+	return cnt[k]
+}
+
+// composition is one way of choosing k_c coordinates from each class.
+type composition struct {
+	ks   []int // k_c per class (only classes with k_c > 0 listed in cls)
+	cls  []int
+	mult *big.Int
+	rep  []int // a representative support
+	dlt  []float64
+	err  float64
+	norm float64
+}
+
+// compositions enumerates the compositions of k over the classes.
+func compositions(cl classes, k int, visit func(cls, ks []int)) {
+	nc := len(cl.members)
+	// suffix capacity: how many coordinates remain in classes >= c.
+	capAfter := make([]int, nc+1)
+	for c := nc - 1; c >= 0; c-- {
+		capAfter[c] = capAfter[c+1] + len(cl.members[c])
+	}
+	var cls, ks []int
+	var rec func(c, rem int)
+	rec = func(c, rem int) {
+		if rem == 0 {
+			visit(cls, ks)
+			return
+		}
+		if c == nc || capAfter[c] < rem {
+			return
+		}
+		for t := min(rem, len(cl.members[c])); t >= 0; t-- {
+			if t > 0 {
+				cls = append(cls, c)
+				ks = append(ks, t)
+			}
+			rec(c+1, rem-t)
+			if t > 0 {
+				cls = cls[:len(cls)-1]
+				ks = ks[:len(ks)-1]
+			}
+		}
+	}
+	rec(0, k)
+}
+
+// supportKey packs a sorted support into a map key.
+func supportKey(S []int) string {
+	b := make([]byte, 2*len(S))
+	for i, s := range S {
+		b[2*i] = byte(s)
+		b[2*i+1] = byte(s >> 8)
+	}
+	return string(b)
+}
+
+// expand calls fn with every support of the composition (fn may not keep S).
+func expand(cl classes, cls, ks []int, fn func(S []int)) {
+	S := make([]int, 0, 16)
+	var rec func(i int)
+	rec = func(i int) {
+		if i == len(cls) {
+			T := slices.Clone(S)
+			slices.Sort(T)
+			fn(T)
+			return
+		}
+		mem := cl.members[cls[i]]
+		choose(len(mem), ks[i], func(idx []int) bool {
+			n := len(S)
+			for _, j := range idx {
+				S = append(S, mem[j])
+			}
+			rec(i + 1)
+			S = S[:n]
+			return true
+		})
+	}
+	rec(0)
+}
+
+// answerStructured counts eliminations by compositions or by bounds.
+func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, rec *Record) error {
+	k := a.fam.k
+	// 1. A query along one weight vector: pruned enumeration (exact when
+	// it completes; cheap when even the k largest weights are below tau).
+	if B, w, ok := supportBound(vis, a.fam.A(), k, q.TolNorm); ok {
+		cands, complete := prunedCandidates(B, w, k, margin, a.opt.MaxCandidates)
+		if complete {
+			// Every support outside cands is proven undistinguished; the
+			// surviving candidates are evaluated exactly.
+			rec.Method = "pruned"
+			zero := make([]float64, q.Dim)
+			dl := make([]float64, q.Dim)
+			var gone [][]int
+			for _, S := range cands {
+				if _, out := a.elim[supportKey(S)]; out {
+					continue
+				}
+				eb, err := a.delta(S, q, vis, dl)
+				if err != nil {
+					return err
+				}
+				if dist(dl, zero, q.TolNorm)+eb > margin {
+					gone = append(gone, S)
+				}
+			}
+			return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+		}
+	}
+	// 2. Few classes of equal parameters: compositions (exact).
+	cl := a.classify(vis)
+	limit := a.opt.MaxCompositions
+	if k == 1 {
+		limit = max(limit, a.fam.d)
+	}
+	nComp := limit + 1
+	if len(cl.sizes) <= limit || k == 1 {
+		// More than limit classes give more than limit compositions (k < d).
+		nComp = countCompositions(cl.sizes, k, limit)
+	}
+	// 3. Otherwise the proven bounds.
+	if nComp > limit {
+		return a.answerBounded(q, vis, base, margin, ans, rec)
+	}
+	rec.Method = "compositions"
+	cl.fill()
+	zero := make([]float64, q.Dim)
+	var comps []*composition
+	var firstErr error
+	compositions(cl, k, func(cls, ks []int) {
+		if firstErr != nil {
+			return
+		}
+		c := &composition{cls: slices.Clone(cls), ks: slices.Clone(ks), mult: big.NewInt(1)}
+		for i, cc := range cls {
+			c.mult.Mul(c.mult, Binomial(len(cl.members[cc]), ks[i]))
+			c.rep = append(c.rep, cl.members[cc][:ks[i]]...)
+		}
+		slices.Sort(c.rep)
+		c.dlt = make([]float64, q.Dim)
+		eb, err := a.delta(c.rep, q, vis, c.dlt)
+		if err != nil {
+			firstErr = err
+			return
+		}
+		c.err = eb
+		c.norm = dist(c.dlt, zero, q.TolNorm) + eb
+		comps = append(comps, c)
+	})
+	if firstErr != nil {
+		return firstErr
+	}
+	elimMult := new(big.Int)
+	var elimComps []*composition
+	for _, c := range comps {
+		if c.norm > margin {
+			elimMult.Add(elimMult, c.mult)
+			elimComps = append(elimComps, c)
+		}
+	}
+	if elimMult.Sign() == 0 {
+		rec.Eliminated, rec.ElimKind = "0", "exact"
+		return nil
+	}
+	if elimMult.IsInt64() && elimMult.Int64() <= int64(a.opt.MaxExplicit) {
+		var gone [][]int
+		for _, c := range elimComps {
+			expand(cl, c.cls, c.ks, func(S []int) { gone = append(gone, S) })
+		}
+		return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+	}
+	// Too many to list: the count is exact for this query, but the union
+	// with earlier eliminations is not tracked, so survivors become bounds.
+	surv := a.Survivors()
+	if new(big.Int).Sub(surv.Lower, elimMult).Sign() <= 0 {
+		if err := a.certify(q, vis, base, margin); err != nil {
+			return err
+		}
+	}
+	a.markInexact(q, vis, base, ans, margin, elimMult, elimMult)
+	rec.Eliminated, rec.ElimKind = elimMult.String(), "upper-bound"
+	return nil
+}
+
+// applyExplicit removes the listed distinguished supports gone (a superset
+// of those still alive that q distinguishes; the ones already eliminated
+// are skipped) from the survivors, handling the forced case.
+func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, gone [][]int, rec *Record) error {
+	var fresh [][]int
+	for _, S := range gone {
+		if _, out := a.elim[supportKey(S)]; !out {
+			fresh = append(fresh, S)
+		}
+	}
+	surv := a.Survivors()
+	if a.exact && big.NewInt(int64(len(fresh))).Cmp(surv.Lower) == 0 {
+		// Every survivor is distinguished: forced.
+		return a.forcedAnswer(q, vis, base, margin, ans, fresh, rec)
+	}
+	if !a.exact && new(big.Int).Sub(surv.Lower, big.NewInt(int64(len(fresh)))).Sign() <= 0 {
+		if err := a.certify(q, vis, base, margin); err != nil {
+			return err
+		}
+	}
+	for _, S := range fresh {
+		a.elim[supportKey(S)] = struct{}{}
+	}
+	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(fresh)), "exact"
+	return nil
+}
+
+// markInexact records a query whose eliminations are not listed: ub bounds
+// them from above, lb (possibly 0) from below.
+func (a *Adversary) markInexact(q *sq.Query, vis []visTerm, base, ans []float64, margin float64, ub, lb *big.Int) {
+	a.exact = false
+	a.lbSub.Add(a.lbSub, ub)
+	if lb.Cmp(a.maxElim) > 0 {
+		a.maxElim.Set(lb)
+	}
+	a.pending = append(a.pending, pendingQuery{q: q, tau: margin, base: slices.Clone(base), answer: slices.Clone(ans[:q.Dim]), visible: vis})
+}
+
+// answerBounded handles a query with too many compositions by the proven
+// bounds of bounds.go.
+func (a *Adversary) answerBounded(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, rec *Record) error {
+	rec.Method = "bound"
+	d, k := a.fam.d, a.fam.k
+	amp := a.fam.A()
+	sumRoot, maxB := 0.0, 0.0
+	for _, t := range vis {
+		b := featureBound(t.h, d, k, q.TolNorm)
+		sumRoot += math.Abs(t.c) * math.Sqrt(b.sumSq)
+		maxB += math.Abs(t.c) * b.max
+	}
+	sumRoot *= amp
+	maxB *= amp
+	if maxB <= margin {
+		// No support can be distinguished: exactly zero eliminations.
+		rec.Eliminated, rec.ElimKind = "0", "exact"
+		return nil
+	}
+	ubF := math.Floor(sumRoot * sumRoot / (margin * margin) * (1 + 1e-9))
+	ub := new(big.Int)
+	if ubF >= 1e300 || math.IsInf(ubF, 0) || math.IsNaN(ubF) {
+		ub.Set(a.total)
+	} else {
+		new(big.Float).SetFloat64(ubF).Int(ub)
+		if ub.Cmp(a.total) > 0 {
+			ub.Set(a.total)
+		}
+	}
+	if ub.Sign() == 0 {
+		rec.Eliminated, rec.ElimKind = "0", "exact"
+		return nil
+	}
+	surv := a.Survivors()
+	if new(big.Int).Sub(surv.Lower, ub).Sign() <= 0 {
+		if err := a.certify(q, vis, base, margin); err != nil {
+			return err
+		}
+	}
+	a.markInexact(q, vis, base, ans, margin, ub, new(big.Int))
+	rec.Eliminated, rec.ElimKind = ub.String(), "upper-bound"
+	return nil
+}
+
+// certify looks for a witness: a random support that survives every earlier
+// answer and is consistent with the null answer to q. It returns
+// ErrAdversary when none of the tried supports qualifies.
+func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin float64) error {
+	zero := make([]float64, q.Dim)
+	d := make([]float64, q.Dim)
+	for try := 0; try < a.witnessN; try++ {
+		S := randomSupport(a.rng, a.fam.d, a.fam.k)
+		ok, err := a.survives(S)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		eb, err := a.delta(S, q, vis, d)
+		if err != nil {
+			return err
+		}
+		if dist(d, zero, q.TolNorm)+eb <= margin {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: query %q: the survivor count cannot exclude that every support is distinguished, and none of %d random supports survives it", ErrAdversary, q.Name, a.witnessN)
+}
+
+// materializeLimit is the largest C(d, k) for which a structured adversary
+// that cannot certify a survivor lists the survivors and switches to
+// enumeration.
+const materializeLimit = 50000
+
+// materialize replaces the implicit survivor set by the explicit list of
+// supports consistent with every answer so far.
+func (a *Adversary) materialize() error {
+	var alive [][]int
+	var firstErr error
+	forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
+		ok, err := a.survives(S)
+		if err != nil {
+			firstErr = err
+			return false
+		}
+		if ok {
+			alive = append(alive, slices.Clone(S))
+		}
+		return true
+	})
+	if firstErr != nil {
+		return firstErr
+	}
+	if len(alive) == 0 {
+		return fmt.Errorf("%w: no support is consistent with every answer", ErrAdversary)
+	}
+	a.explicit, a.alive = true, alive
+	a.elim, a.pending, a.exact = map[string]struct{}{}, nil, true
+	a.lbSub.SetInt64(0)
+	a.maxElim.SetInt64(0)
+	return nil
+}
+
+// survives reports whether S is consistent with every answer so far.
+func (a *Adversary) survives(S []int) (bool, error) {
+	if a.explicit {
+		key := supportKey(S)
+		for _, T := range a.alive {
+			if supportKey(T) == key {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	if _, gone := a.elim[supportKey(S)]; gone {
+		return false, nil
+	}
+	for i := range a.pending {
+		p := &a.pending[i]
+		d := make([]float64, p.q.Dim)
+		eb, err := a.delta(S, p.q, p.visible, d)
+		if err != nil {
+			return false, err
+		}
+		for j := range d {
+			d[j] += p.base[j]
+		}
+		if dist(d, p.answer, p.q.TolNorm)+eb > p.tau {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// forcedAnswer handles a query that distinguishes every survivor (all of
+// them listed in cands): it answers with the least revealing one's value
+// moved toward the null value, and keeps the consistent candidates as an
+// explicit survivor list.
+func (a *Adversary) forcedAnswer(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cands [][]int, rec *Record) error {
+	rec.Method, rec.Forced = "forced", true
+	a.forced++
+	zero := make([]float64, q.Dim)
+	deltas := make([][]float64, len(cands))
+	errs := make([]float64, len(cands))
+	best, bestNorm := 0, math.Inf(1)
+	for i, S := range cands {
+		deltas[i] = make([]float64, q.Dim)
+		eb, err := a.delta(S, q, vis, deltas[i])
+		if err != nil {
+			return err
+		}
+		errs[i] = eb
+		if n := dist(deltas[i], zero, q.TolNorm) + eb; n < bestNorm || (n == bestNorm && lexLess(S, cands[best])) {
+			best, bestNorm = i, n
+		}
+	}
+	answer := ans[:q.Dim]
+	truth := make([]float64, q.Dim)
+	for i := range truth {
+		truth[i] = base[i] + deltas[best][i]
+	}
+	clampToward(answer, truth, q.TolNorm, (margin-errs[best])*(1-1e-9))
+	var kept [][]int
+	val := make([]float64, q.Dim)
+	for i, S := range cands {
+		for j := range val {
+			val[j] = base[j] + deltas[i][j]
+		}
+		if dist(val, answer, q.TolNorm)+errs[i] <= margin {
+			kept = append(kept, S)
+		}
+	}
+	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(cands)-len(kept)), "exact"
+	a.explicit = true
+	a.alive = kept
+	a.elim = map[string]struct{}{}
+	return nil
+}
+
+// Verdict is the end of a game: the truth the adversary picks among the
+// survivors and how the hypothesis fares on it.
+type Verdict struct {
+	Support    []int   `json:"support"`    // the chosen truth S
+	Loss       float64 `json:"loss"`       // L_S(h), exact
+	OptS       float64 `json:"optS"`       // opt_S computed with kappa_k
+	Eps        float64 `json:"eps"`        // Gap/2
+	Identified bool    `json:"identified"` // Loss <= OptS + Eps
+	Examined   int     `json:"examined"`   // survivors examined to pick the truth
+	Exhaustive bool    `json:"exhaustive"` // every survivor was examined
+	GoodFor    int     `json:"good_for"`   // examined survivors on which h is (optS+eps)-good
+	Note       string  `json:"note,omitempty"`
+}
+
+// Judge picks the truth among the survivors: the one on which the ReLU
+// hypothesis h has the largest exact loss. With an explicit survivor list
+// (or at most 1e5 exact survivors among at most 2e7 supports) every
+// survivor is examined; otherwise up to 64 random survivors (found by
+// rejection, from the adversary's seed). The learner identified S when the
+// loss is at most opt_S + Gap/2.
+func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
+	land, err := NewLandscape(a.fam.k, a.fam.eta)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v := Verdict{OptS: land.OptS, Eps: land.Eps, Loss: math.NaN()}
+	relu, ok := h.(sq.ReLU)
+	if !ok {
+		if p, ok2 := h.(*sq.ReLU); ok2 && p != nil {
+			relu, ok = *p, true
+		}
+	}
+	if !ok || len(relu.W) != a.fam.d {
+		v.Note = fmt.Sprintf("hypothesis %T is not a ReLU of dimension %d; it cannot be scored", h, a.fam.d)
+		return v, nil
+	}
+	var cands [][]int
+	surv := a.Survivors()
+	switch {
+	case a.explicit:
+		cands, v.Exhaustive = a.alive, true
+	case surv.Exact && surv.Lower.IsInt64() && surv.Lower.Int64() <= 100000 && a.total.IsInt64() && a.total.Int64() <= 20_000_000:
+		forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
+			if _, gone := a.elim[supportKey(S)]; !gone {
+				cands = append(cands, slices.Clone(S))
+			}
+			return true
+		})
+		v.Exhaustive = true
+	default:
+		for try := 0; try < 64*64 && len(cands) < 64; try++ {
+			S := randomSupport(a.rng, a.fam.d, a.fam.k)
+			ok, err := a.survives(S)
+			if err != nil {
+				return v, err
+			}
+			if ok {
+				cands = append(cands, S)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return v, fmt.Errorf("%w: no surviving support found to judge the hypothesis", ErrAdversary)
+	}
+	worst := math.Inf(-1)
+	for _, S := range cands {
+		w, _ := a.fam.Planted(S)
+		l, _, err := w.Loss(relu.W)
+		if err != nil {
+			return v, err
+		}
+		if l <= land.OptS+land.Eps {
+			v.GoodFor++
+		}
+		if l > worst {
+			worst, v.Support = l, slices.Clone(S)
+		}
+	}
+	v.Examined = len(cands)
+	v.Loss = worst
+	v.Identified = worst <= land.OptS+land.Eps
+	return v, nil
+}
+
+// lexLess orders supports lexicographically (ties of the forced choice are
+// broken this way, so that every accounting mode makes the same choice).
+func lexLess(a, b []int) bool { return slices.Compare(a, b) < 0 }
+
+// randomSupport draws a uniform k-subset of [0, d), sorted.
+func randomSupport(r *rand.Rand, d, k int) []int {
+	seen := map[int]bool{}
+	S := make([]int, 0, k)
+	for len(S) < k {
+		j := r.IntN(d)
+		if !seen[j] {
+			seen[j] = true
+			S = append(S, j)
+		}
+	}
+	sort.Ints(S)
+	return S
+}
+
+// forEachSubset calls fn with every k-subset of [0, d) in lexicographic
+// order (fn must not keep S) until fn returns false.
+func forEachSubset(d, k int, fn func(S []int) bool) {
+	choose(d, k, fn)
+}
+
+// choose calls fn with every k-subset of [0, n) in lexicographic order.
+func choose(n, k int, fn func(idx []int) bool) {
+	if k > n || k < 0 {
+		return
+	}
+	idx := make([]int, k)
+	for i := range idx {
+		idx[i] = i
+	}
+	for {
+		if !fn(idx) {
+			return
+		}
+		i := k - 1
+		for i >= 0 && idx[i] == n-k+i {
+			i--
+		}
+		if i < 0 {
+			return
+		}
+		idx[i]++
+		for j := i + 1; j < k; j++ {
+			idx[j] = idx[j-1] + 1
+		}
+	}
+}

@@ -1,0 +1,387 @@
+package learners
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
+)
+
+func init() {
+	Register("isotron", "Isotron: perceptron-like steps with an isotonic link fitted on binned conditional means (Kalai-Sastry 2009)",
+		func(o Options) (sq.Learner, error) { return NewIsotron(o) })
+}
+
+// Isotron is the Isotron of Kalai and Sastry, "The Isotron algorithm:
+// high-dimensional isotonic regression", COLT 2009, written as an SQ
+// algorithm (theory §7(d)). It learns a single-index model E[y | x] =
+// u(w.x) with an unknown nondecreasing link u, alternating
+//
+//	u_t     = isotonic regression of y on w_t.x            (the link)
+//	w_{t+1} = w_t + Step * E[(y - u_t(w_t.x)) x]            (the direction)
+//
+// SQ form. The link is a step function of z = w.x/||w|| on Bins bins of
+// equal Gaussian mass 1/Bins (edges at the normal quantiles): the bin
+// queries E[y 1{z in I_b}] (correlational, norm bound sqrt(1/Bins); one
+// scalar ridge query per bin, all in one adaptivity round) divided by the
+// free probabilities P[z in I_b] = 1/Bins give the conditional means, and
+// the pool-adjacent-violators algorithm (weighted by the bin masses) makes
+// them nondecreasing. The step's label part E[y x] does not depend on w: it
+// is one correlational vector query (sq.Chow), asked once; E[u(z) x] =
+// E[u(z) z] w/||w|| = sum_b u_b (phi(e_b) - phi(e_{b+1})) w/||w|| is free.
+// The first iterate from w = 0 (a constant link) is w_1 = E[y x] (Init =
+// "chow", the default).
+//
+// Output. Kalai and Sastry guarantee some iterate, not the last: when
+// E[y | z] is not monotone (an agnostic corruption) the fitted links can
+// drive ||w|| through 0 and flip the direction, so the learner returns the
+// best iterate. Output = "relu" (the default) returns relu(r u.x) for the
+// iterate direction u (w_0 included) with the largest m(u) = E[y relu(u.x)]
+// and the best norm r = max(0, 2 m(u)) along it (theory §2.4: the best loss
+// along u is E[y^2] - 2 m(u)^2), from one correlational vector query
+// sq.ReluBatch over the Steps + 1 directions. Output = "sim" returns the
+// single-index model u_t(w_t.x) itself (an improper hypothesis, *SIM) with
+// the smallest estimated loss sum_b P_b u_b^2 - 2 sum_b u_b E[y 1{z in I_b}]
+// (+ E[y^2]), which the bin answers already give; the link is fitted once
+// more at the last iterate.
+//
+// Guarantee (Kalai–Sastry 2009, [MEM]): if E[y | x] = u*(w*.x) with u*
+// nondecreasing and 1-Lipschitz, ||w*|| <= W and ||x|| <= 1, some iterate
+// among the first O((W/eps)^2) reaches square error eps (with exact
+// isotonic regression and fresh samples per iteration). Under N(0, I_d) a
+// single-index model has E[y x] parallel to w* (Stein), so the first
+// iterate already has the right direction when E[u*(z) z] != 0 and the
+// iterations refine the link; from a random start (Init = "random") the
+// direction converges to w*/||w*||, which the tests check for a realizable
+// ReLU. The binned link costs at most the within-bin variance of E[y | z].
+//
+// Queries: relu: 1 + Steps*Bins + 1 (d + Steps*Bins + Steps + 1 scalar),
+// Steps + 2 rounds; sim: 1 + (Steps+1)*Bins (d + (Steps+1)*Bins scalar),
+// Steps + 2 rounds.
+type Isotron struct {
+	Bins   int       // number of bins of the link (default 16)
+	Steps  int       // iterations (default 10)
+	Step   float64   // step size (default 1)
+	Init   string    // "chow" (default: w_1 = E[y x]), "random" (norm Norm0), or "given" (W0)
+	W0     []float64 // initial weights for Init = "given"
+	Norm0  float64   // norm of the random initialisation (default 0.5)
+	Output string    // "relu" (default) or "sim"
+	Tol    float64   // tolerance of every query (default 1e-6)
+	// OnStep, if set, is called after every step with the step number
+	// (1, 2, ...) and the new weights (do not keep the slice).
+	OnStep func(step int, w []float64)
+}
+
+// NewIsotron builds Isotron from options: bins, steps, step, init
+// (chow|random|given), w0 (comma-separated, with init=given), norm0, output
+// (relu|sim), tol.
+func NewIsotron(o Options) (*Isotron, error) {
+	if err := o.Check("isotron", "bins", "steps", "step", "init", "w0", "norm0", "output", "tol"); err != nil {
+		return nil, err
+	}
+	g := &Isotron{Init: o.String("init", "chow"), Output: o.String("output", "relu")}
+	var err error
+	if g.Bins, err = o.Int("bins", 16); err != nil {
+		return nil, err
+	}
+	if g.Steps, err = o.Int("steps", 10); err != nil {
+		return nil, err
+	}
+	if g.Step, err = o.Float("step", 1); err != nil {
+		return nil, err
+	}
+	if g.Norm0, err = o.Float("norm0", 0.5); err != nil {
+		return nil, err
+	}
+	if g.Tol, err = o.Float("tol", 1e-6); err != nil {
+		return nil, err
+	}
+	if g.W0, err = o.Vector("w0"); err != nil {
+		return nil, err
+	}
+	if g.W0 != nil && g.Init == "chow" {
+		g.Init = "given"
+	}
+	return g, g.validate()
+}
+
+func (g *Isotron) validate() error {
+	switch {
+	case g.Bins < 2 || g.Bins > 10000:
+		return fmt.Errorf("%w: isotron: bins = %d, want 2 <= bins <= 10000", ErrOption, g.Bins)
+	case g.Steps < 0 || g.Steps > 100000:
+		return fmt.Errorf("%w: isotron: steps = %d, want 0 <= steps <= 100000", ErrOption, g.Steps)
+	case !(g.Step > 0) || g.Step > 1e300:
+		return fmt.Errorf("%w: isotron: step = %v, want a finite step > 0", ErrOption, g.Step)
+	case !(g.Norm0 > 0) || g.Norm0 > 1e300:
+		return fmt.Errorf("%w: isotron: norm0 = %v, want a finite norm > 0", ErrOption, g.Norm0)
+	case g.Init != "chow" && g.Init != "random" && g.Init != "given":
+		return fmt.Errorf("%w: isotron: init = %q, want chow, random or given", ErrOption, g.Init)
+	case g.Init == "given" && g.W0 == nil:
+		return fmt.Errorf("%w: isotron: init = given needs w0", ErrOption)
+	case g.Output != "relu" && g.Output != "sim":
+		return fmt.Errorf("%w: isotron: output = %q, want relu or sim", ErrOption, g.Output)
+	}
+	return tolOK("isotron", g.Tol)
+}
+
+// Name returns "isotron".
+func (g *Isotron) Name() string { return "isotron" }
+
+// Learn alternates link fits and steps and returns the hypothesis chosen by
+// Output.
+func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	if err := g.validate(); err != nil {
+		return nil, err
+	}
+	d := s.Setting.D
+	c, err := s.AskVec(sq.Chow(d), g.Tol, nil) // E[y x]
+	if err != nil {
+		return nil, err
+	}
+	w := make([]float64, d)
+	switch g.Init {
+	case "chow":
+		copy(w, c)
+	case "random":
+		for i := range w {
+			w[i] = s.Rand.NormFloat64()
+		}
+		n := vNorm(w)
+		for i := range w {
+			w[i] *= g.Norm0 / n
+		}
+	case "given":
+		if len(g.W0) != d {
+			return nil, fmt.Errorf("%w: isotron: w0 has %d entries, want d = %d", ErrOption, len(g.W0), d)
+		}
+		copy(w, g.W0)
+	}
+	if vNorm(w) == 0 {
+		// E[y x] = 0 (or a zero start): no direction to refine. The zero
+		// ReLU predicts 0.
+		return sq.ReLU{W: w}, nil
+	}
+	edges := normalEdges(g.Bins)
+	p := 1 / float64(g.Bins)
+	// The iterates' directions, and for Output = "sim" their links and the
+	// links' estimated losses minus E[y^2].
+	var dirs, links [][]float64
+	var scores []float64
+	for t := 0; ; t++ {
+		u := vScaled(1/vNorm(w), w)
+		dirs = append(dirs, u)
+		if t == g.Steps && g.Output == "relu" {
+			break
+		}
+		link, ans, err := fitLink(s, u, edges, g.Tol)
+		if err != nil {
+			return nil, err
+		}
+		// E[(u(z) - y)^2] - E[y^2] = sum_b p u_b^2 - 2 sum_b u_b E[y 1{z in I_b}].
+		sc := 0.0
+		for b, v := range link {
+			sc += p*v*v - 2*v*ans[b]
+		}
+		links, scores = append(links, link), append(scores, sc)
+		if t == g.Steps {
+			break
+		}
+		// E[u(z) z] for z ~ N(0, 1): sum_b u_b (phi(e_b) - phi(e_{b+1})).
+		ez := 0.0
+		for b, v := range link {
+			ez += v * (edgePdf(edges, b) - edgePdf(edges, b+1))
+		}
+		for i := range w {
+			w[i] += g.Step * (c[i] - ez*u[i])
+		}
+		if g.OnStep != nil {
+			g.OnStep(t+1, w)
+		}
+		if vNorm(w) == 0 {
+			break
+		}
+	}
+	if g.Output == "sim" {
+		best := 0
+		for t, sc := range scores {
+			if sc < scores[best] {
+				best = t
+			}
+		}
+		return &SIM{W: dirs[best], Edges: slices.Clone(edges[1 : len(edges)-1]), Values: links[best]}, nil
+	}
+	// The best iterate direction: along a unit u the best ReLU has loss
+	// E[y^2] - 2 m(u)^2 when m(u) = E[y relu(u.x)] > 0 (theory §2.4), so the
+	// largest m wins; one correlational vector query over the iterates.
+	m, err := s.AskVec(sq.ReluBatch(dirs), g.Tol, nil)
+	if err != nil {
+		return nil, err
+	}
+	best := 0
+	for t := range m {
+		if m[t] > m[best] {
+			best = t
+		}
+	}
+	return sq.ReLU{W: vScaled(math.Max(0, 2*m[best]), dirs[best])}, nil
+}
+
+// normalEdges returns the bins' edges -Inf = e_0 < e_1 < ... < e_B = +Inf at
+// the normal quantiles e_b = Phi^{-1}(b/B).
+func normalEdges(bins int) []float64 {
+	e := make([]float64, bins+1)
+	e[0], e[bins] = math.Inf(-1), math.Inf(1)
+	for b := 1; b < bins; b++ {
+		e[b] = -math.Sqrt2 * math.Erfcinv(2*float64(b)/float64(bins))
+	}
+	return e
+}
+
+// edgePdf returns phi(e_b), 0 at the infinite edges.
+func edgePdf(edges []float64, b int) float64 {
+	if math.IsInf(edges[b], 0) {
+		return 0
+	}
+	return gauss.Pdf(edges[b])
+}
+
+// binQuery is E[y 1{lo < u.x <= hi}]: a correlational ridge query whose
+// feature has E[h^2] = P[lo < u.x <= hi] = p for a unit u.
+func binQuery(u []float64, lo, hi, p float64) *sq.Query {
+	var kinks []float64
+	for _, e := range []float64{lo, hi} {
+		if !math.IsInf(e, 0) {
+			kinks = append(kinks, e)
+		}
+	}
+	name := "1{" + strconv.FormatFloat(lo, 'g', -1, 64) + "<u.x<=" + strconv.FormatFloat(hi, 'g', -1, 64) + "}"
+	return &sq.Query{Name: "y*" + name, Class: sq.Correlational, Bound: math.Sqrt(p), Dim: 1,
+		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{
+			Kind: sq.FeatRidge, U: [][]float64{slices.Clone(u)}, Kinks: [][]float64{kinks}, Name: name,
+			G: func(z []float64) float64 {
+				if z[0] > lo && z[0] <= hi {
+					return 1
+				}
+				return 0
+			}}}}}
+}
+
+// fitLink asks the bin queries along the unit direction u in one round and
+// returns the isotonic (nondecreasing) fit of the bins' conditional means,
+// and the answers E[y 1{z in I_b}].
+func fitLink(s *sq.Session, u, edges []float64, tol float64) ([]float64, []float64, error) {
+	bins := len(edges) - 1
+	p := 1 / float64(bins)
+	ans := make([]float64, bins)
+	err := s.Batch(func() error {
+		for b := range bins {
+			v, err := s.Ask(binQuery(u, edges[b], edges[b+1], p), tol)
+			if err != nil {
+				return err
+			}
+			ans[b] = v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	means := make([]float64, bins)
+	weights := make([]float64, bins)
+	for b := range means {
+		means[b], weights[b] = ans[b]/p, p
+	}
+	return pav(means, weights), ans, nil
+}
+
+// pav returns the weighted least-squares nondecreasing fit of v (weights w,
+// all positive) by the pool-adjacent-violators algorithm, in O(n).
+func pav(v, w []float64) []float64 {
+	type block struct {
+		mean, weight float64
+		n            int
+	}
+	var st []block
+	for i := range v {
+		st = append(st, block{v[i], w[i], 1})
+		for len(st) > 1 && st[len(st)-2].mean > st[len(st)-1].mean {
+			a, b := st[len(st)-2], st[len(st)-1]
+			wt := a.weight + b.weight
+			st = st[:len(st)-2]
+			st = append(st, block{(a.mean*a.weight + b.mean*b.weight) / wt, wt, a.n + b.n})
+		}
+	}
+	out := make([]float64, 0, len(v))
+	for _, b := range st {
+		for range b.n {
+			out = append(out, b.mean)
+		}
+	}
+	return out
+}
+
+// SIM is the single-index hypothesis x -> Values[b] for W.x in the b-th bin,
+// the bins being split at Edges (increasing; bin 0 is W.x <= Edges[0], the
+// last bin W.x > Edges[len-1]). W is a unit vector.
+type SIM struct {
+	W      []float64
+	Edges  []float64 // len(Values) - 1 interior edges
+	Values []float64
+}
+
+// Predict returns the link's value at W.x.
+func (h *SIM) Predict(x []float64) float64 {
+	z := vDot(h.W, x)
+	b, _ := slices.BinarySearch(h.Edges, z) // first edge >= z: bins are (e_{b-1}, e_b]
+	return h.Values[b]
+}
+
+// Direction returns the index direction W (for angles to w*).
+func (h *SIM) Direction() []float64 { return h.W }
+
+// String prints the direction and the link.
+func (h *SIM) String() string {
+	return fmt.Sprintf("u(%v.x), u = %v on edges %v", h.W, h.Values, h.Edges)
+}
+
+// ExactLoss returns E[(u(W.x) - y)^2] under the world and a bound on its
+// numerical error: E[u(z)^2] = sum_b Values[b]^2 P_b in closed form (z ~
+// N(0, 1), W a unit vector), E[y u(W.x)] as one ridge expectation and E[y^2]
+// from the world. It is for scoring (the harness calls it); a learner never
+// sees a world.
+func (h *SIM) ExactLoss(w sq.World) (float64, float64, error) {
+	var nw float64
+	for _, v := range h.W {
+		nw += v * v
+	}
+	if math.Abs(nw-1) > 1e-9 {
+		return 0, 0, fmt.Errorf("learners: SIM direction has norm %v, want a unit vector", math.Sqrt(nw))
+	}
+	edges := append(append([]float64{math.Inf(-1)}, h.Edges...), math.Inf(1))
+	u2 := 0.0
+	for b, v := range h.Values {
+		u2 += v * v * (gauss.Cdf(edges[b+1]) - gauss.Cdf(edges[b]))
+	}
+	vals, es := slices.Clone(h.Values), slices.Clone(h.Edges)
+	link := &sq.Query{Name: "y*u(w.x)", Class: sq.Correlational, Bound: 1, Dim: 1,
+		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{
+			Kind: sq.FeatRidge, U: [][]float64{slices.Clone(h.W)}, Kinks: [][]float64{es}, Name: "isotonic link",
+			G: func(z []float64) float64 {
+				b, _ := slices.BinarySearch(es, z[0])
+				return vals[b]
+			}}}}}
+	var yu, y2 [1]float64
+	e1, err := w.Expect(link, yu[:])
+	if err != nil {
+		return 0, 0, err
+	}
+	e2, err := w.Expect(sq.LabelMoment(2), y2[:])
+	if err != nil {
+		return 0, 0, err
+	}
+	return u2 - 2*yu[0] + y2[0], 2*e1 + e2 + 1e-15*u2, nil
+}

@@ -1,0 +1,227 @@
+package learners
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+
+	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
+)
+
+func init() {
+	Register("sparse", "support search over k-subsets with correlation queries; finds S of a parity-embedded ReLU in at most C(d,k)+1 queries",
+		func(o Options) (sq.Learner, error) { return NewSparse(o) })
+}
+
+// Sparse is support search, the brute-force learner of the parity-embedded
+// ReLU family (theory §4, package hardness): y = (1 + l)/2 with l a noisy
+// parity of the signs of x_S, |S| = k. It tests the k-subsets T of the
+// coordinates one by one, in lexicographic order, with the correlational
+// query E[y relu(u_T.x)], u_T = 1_T/sqrt(k) (or, with Query = "hermite",
+// E[y prod_{i in T} x_i]), and reports the first T whose answer deviates
+// from the null value by more than Thresh.
+//
+// SQ form. One bounded query E[y] (the label mean m), then one
+// correlational query per tested subset, all in one adaptivity round (the
+// queries do not depend on the answers; only the stopping does). Under a
+// label independent of x the ReLU query equals m/sqrt(2 pi); under D_{S,eta}
+// it deviates by a C_S(u_T) (a = (1 - 2 eta)/2), which is ±a kappa_k for
+// T = S and exactly 0 for every other T (a zero weight on S kills C_S).
+// The Hermite query is 0 under the null and a (2/pi)^(k/2) for T = S.
+//
+// Guarantee. With every answer within Tol of the truth, a subset other than
+// S deviates by at most (1 + 1/sqrt(2 pi)) Tol (the default Thresh), so no
+// wrong subset is ever reported; if a kappa_k > 2 (1 + 1/sqrt(2 pi)) Tol,
+// the support S is reported. The output is relu(r u) with u = u_S (one sign
+// flipped when the deviation is negative, which makes C_S(u) = +kappa_k)
+// and r = 2 m(u), the best norm (theory §4.4), whose loss is within
+// 2 (1 + 2/sqrt(2 pi))^2 Tol^2 of opt_S. With the hermite query one more
+// ReLU query fixes the sign and the norm.
+//
+// Queries: at most C(d, k) + 1 (+1 with hermite); Early = false tests all
+// subsets and reports the largest deviation. The learner refuses to start
+// when C(d, k) exceeds MaxQueries (default 1e8); against the SQ
+// adversary of package hardness no SQ learner can do fundamentally better
+// (theory §5.3).
+type Sparse struct {
+	K          int     // support size (default 2)
+	Tol        float64 // tolerance of every query (default 1e-3)
+	Query      string  // "relu" (default) or "hermite"
+	Early      bool    // stop at the first subset that passes Thresh (default true)
+	Thresh     float64 // detection threshold (default (1 + 1/sqrt(2 pi)) Tol)
+	MaxQueries int64   // refuse when C(d, k) is larger (default 1e8)
+	// Found reports, after Learn, the subset returned and whether it passed
+	// the threshold (false: the learner gave up and returned the largest
+	// deviation).
+	Found    []int
+	Detected bool
+}
+
+// NewSparse builds Sparse from options: k, tol, query (relu|hermite),
+// early (true|false), thresh, max_queries.
+func NewSparse(o Options) (*Sparse, error) {
+	if err := o.Check("sparse", "k", "tol", "query", "early", "thresh", "max_queries"); err != nil {
+		return nil, err
+	}
+	s := &Sparse{Query: o.String("query", "relu"), Early: true}
+	var err error
+	if s.K, err = o.Int("k", 2); err != nil {
+		return nil, err
+	}
+	if s.Tol, err = o.Float("tol", 1e-3); err != nil {
+		return nil, err
+	}
+	if s.Thresh, err = o.Float("thresh", 0); err != nil {
+		return nil, err
+	}
+	mq, err := o.Float("max_queries", 1e8)
+	if err != nil {
+		return nil, err
+	}
+	s.MaxQueries = int64(mq)
+	switch e := o.String("early", "true"); e {
+	case "true":
+	case "false":
+		s.Early = false
+	default:
+		return nil, fmt.Errorf("%w: sparse: early = %q, want true or false", ErrOption, e)
+	}
+	return s, s.validate(0)
+}
+
+func (s *Sparse) validate(d int) error {
+	switch {
+	case s.K < 1:
+		return fmt.Errorf("%w: sparse: k = %d, want k >= 1", ErrOption, s.K)
+	case d > 0 && s.K > d:
+		return fmt.Errorf("%w: sparse: k = %d exceeds the dimension d = %d", ErrOption, s.K, d)
+	case !(s.Tol > 0) || math.IsInf(s.Tol, 0):
+		return fmt.Errorf("%w: sparse: tol = %v, want a positive finite number", ErrOption, s.Tol)
+	case s.Thresh < 0:
+		return fmt.Errorf("%w: sparse: thresh = %v, want >= 0 (0: the default)", ErrOption, s.Thresh)
+	case s.Query != "relu" && s.Query != "hermite":
+		return fmt.Errorf("%w: sparse: query = %q, want relu or hermite", ErrOption, s.Query)
+	case s.MaxQueries < 1:
+		return fmt.Errorf("%w: sparse: max_queries = %d, want >= 1", ErrOption, s.MaxQueries)
+	}
+	return nil
+}
+
+// Name returns "sparse".
+func (s *Sparse) Name() string { return "sparse" }
+
+// Learn runs the support search and returns relu(r u_T) for the subset found.
+func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
+	d := ss.Setting.D
+	if err := s.validate(d); err != nil {
+		return nil, err
+	}
+	total := new(big.Int).Binomial(int64(d), int64(s.K))
+	if !total.IsInt64() || total.Int64() > s.MaxQueries {
+		return nil, fmt.Errorf("%w: sparse: C(%d, %d) = %s subsets exceed max_queries = %d", ErrOption, d, s.K, total, s.MaxQueries)
+	}
+	thresh := s.Thresh
+	if thresh == 0 {
+		thresh = (1 + gauss.InvSqrt2Pi) * s.Tol
+		if s.Query == "hermite" {
+			thresh = s.Tol
+		}
+	}
+	s.Found, s.Detected = nil, false
+	var m float64
+	best, bestDev := []int(nil), 0.0
+	u := make([]float64, d)
+	inv := 1 / math.Sqrt(float64(s.K))
+	err := ss.Batch(func() error {
+		var err error
+		if m, err = ss.Ask(sq.LabelMoment(1), s.Tol); err != nil {
+			return err
+		}
+		null := m * gauss.InvSqrt2Pi
+		T := make([]int, s.K)
+		for i := range T {
+			T[i] = i
+		}
+		ones := make([]int, s.K)
+		for i := range ones {
+			ones[i] = 1
+		}
+		for {
+			var ans, dev float64
+			if s.Query == "hermite" {
+				if ans, err = ss.Ask(sq.HermiteCorr(T, ones), s.Tol); err != nil {
+					return err
+				}
+				dev = ans
+			} else {
+				for _, i := range T {
+					u[i] = inv
+				}
+				ans, err = ss.Ask(sq.ReluCorr(u), s.Tol)
+				for _, i := range T {
+					u[i] = 0
+				}
+				if err != nil {
+					return err
+				}
+				dev = ans - null
+			}
+			if math.Abs(dev) > math.Abs(bestDev) || best == nil {
+				best, bestDev = append(best[:0], T...), dev
+			}
+			if math.Abs(dev) > thresh {
+				s.Detected = true
+				if s.Early {
+					return nil
+				}
+			}
+			if !nextSubset(T, d) {
+				return nil
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Found = append([]int(nil), best...)
+	for _, i := range best {
+		u[i] = inv
+	}
+	if s.Query == "hermite" {
+		// One ReLU query at u_T gives the sign of C_S and the norm.
+		ans, err := ss.Ask(sq.ReluCorr(u), s.Tol)
+		if err != nil {
+			return nil, err
+		}
+		bestDev = ans - m*gauss.InvSqrt2Pi
+	}
+	if bestDev < 0 {
+		// Flipping one coordinate flips the sign of C_S(u).
+		u[best[0]] = -u[best[0]]
+	}
+	r := 2 * (m*gauss.InvSqrt2Pi + math.Abs(bestDev))
+	r = math.Max(0, math.Min(1, r))
+	for i := range u {
+		u[i] *= r
+	}
+	return sq.ReLU{W: u}, nil
+}
+
+// nextSubset advances T to the next k-subset of [0, d) in lexicographic
+// order, reporting false after the last one.
+func nextSubset(T []int, d int) bool {
+	k := len(T)
+	i := k - 1
+	for i >= 0 && T[i] == d-k+i {
+		i--
+	}
+	if i < 0 {
+		return false
+	}
+	T[i]++
+	for j := i + 1; j < k; j++ {
+		T[j] = T[j-1] + 1
+	}
+	return true
+}

@@ -1,0 +1,41 @@
+package learners
+
+import (
+	"fmt"
+	"math"
+)
+
+// Small vector helpers shared by the learners of this package (chow,
+// glmtron, surrogate, isotron, hermite, refit). Their names are short and
+// prefixed with v so that they do not collide with the helpers of other
+// learner files.
+
+// tolOK returns an ErrOption error naming the learner unless tol is a
+// positive finite number.
+func tolOK(learner string, tol float64) error {
+	if !(tol > 0) || math.IsInf(tol, 0) {
+		return fmt.Errorf("%w: %s: tol = %v, want a finite tolerance > 0", ErrOption, learner, tol)
+	}
+	return nil
+}
+
+// vDot returns a.b.
+func vDot(a, b []float64) float64 {
+	s := 0.0
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+// vNorm returns ||a||.
+func vNorm(a []float64) float64 { return math.Sqrt(vDot(a, a)) }
+
+// vScaled returns c*a in a new slice.
+func vScaled(c float64, a []float64) []float64 {
+	out := make([]float64, len(a))
+	for i, v := range a {
+		out[i] = c * v
+	}
+	return out
+}
