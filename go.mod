@@ -1,8 +1,9 @@
 module github.com/sqsim/sqsim
 
-go 1.26
+go 1.26.0
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	gonum.org/v1/gonum v0.17.0 // indirect
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/sys v0.50.0
+	gonum.org/v1/gonum v0.17.0
 )

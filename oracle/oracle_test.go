@@ -433,3 +433,33 @@ func TestGOMAXPROCS(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleUnboundedLabels: on a realizable world (labels relu(w*.x),
+// unbounded) the declared bounds of the constructors do not hold; the
+// oracle sizes its sample from a pilot second moment instead, and its
+// answers still cover the truth.
+func TestSampleUnboundedLabels(t *testing.T) {
+	m, err := dist.Realizable([]float64{1.5, 0.5, -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := []float64{1, 1, 0}
+	const tau, delta, seeds = 0.05, 0.1, 100
+	for _, q := range []*sq.Query{sq.StepCorr(w), sq.GateCorr(w)} {
+		truth := exactOf(t, m, q)
+		miss := 0
+		for s := uint64(0); s < seeds; s++ {
+			o, _ := Sample(m, SampleOptions{Delta: delta, Seed: s})
+			v, err := sq.AskVec(o, q, tau)
+			if err != nil {
+				t.Fatalf("%s: %v", q.Name, err)
+			}
+			if !within(v, truth, q.TolNorm, tau) {
+				miss++
+			}
+		}
+		if cov := 1 - float64(miss)/seeds; cov < 1-delta {
+			t.Errorf("%s: coverage %.2f < %.2f", q.Name, cov, 1-delta)
+		}
+	}
+}

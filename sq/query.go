@@ -7,6 +7,8 @@ import (
 	"hash/fnv"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/sqsim/sqsim/sq/gauss"
 )
 
@@ -291,9 +293,13 @@ func (q *Query) Validate(d int) error {
 			if len(f.W) != d {
 				return queryErr(q, "term %d: weight vector has length %d, want d = %d", j, len(f.W), d)
 			}
-			for i, v := range f.W {
-				if !finite(v) {
-					return queryErr(q, "term %d: weight %d is %v", j, i, v)
+			// w.w is finite exactly when every entry is (unless it overflows):
+			// one SSE2 pass instead of two comparisons per entry.
+			if ss := floats.Dot(f.W, f.W); !(ss <= math.MaxFloat64) {
+				for i, v := range f.W {
+					if !finite(v) {
+						return queryErr(q, "term %d: weight %d is %v", j, i, v)
+					}
 				}
 			}
 		case FeatReluRows, FeatRidge:

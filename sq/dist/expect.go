@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/sq/gauss"
@@ -30,18 +33,38 @@ const (
 // label on a two-index model without Gaussian noise) and sq.ErrQuery when it
 // does not fit the dimension.
 func (m *Model) Expect(q *sq.Query, out []float64) (float64, error) {
-	if err := q.Validate(m.set.D); err != nil {
+	if err := validate(q, m.set.D); err != nil {
 		return 0, err
 	}
 	if len(out) < q.Dim {
 		return 0, fmt.Errorf("%w %q: output has length %d, want %d", sq.ErrQuery, q.Name, len(out), q.Dim)
 	}
 	out = out[:q.Dim]
-	for i := range out {
-		out[i] = 0
+	clear(out)
+	errSum := 0.0
+	if len(q.Terms) == 1 {
+		// One term (GateCorr, ReluCorr, Chow, ReluBatch, ...): the term is
+		// written into out and scaled in place, with the arithmetic of the
+		// general path (0 + Coef*value), so without scratch space.
+		if t := &q.Terms[0]; t.Coef != 0 {
+			eb, err := m.term(t, out)
+			if err != nil {
+				return 0, fmt.Errorf("%s: query %q, term %d: %w", m.name, q.Name, 0, err)
+			}
+			for i, v := range out {
+				out[i] = 0 + t.Coef*v
+			}
+			errSum = math.Abs(t.Coef) * eb
+		}
+		return m.accept(q, out, errSum)
 	}
-	tmp := make([]float64, q.Dim)
-	errSum, mag := 0.0, 0.0
+	tp := scratch.Get().(*[]float64)
+	defer scratch.Put(tp)
+	if cap(*tp) < q.Dim {
+		*tp = make([]float64, q.Dim)
+	}
+	tmp := (*tp)[:q.Dim]
+	clear(tmp)
 	for j := range q.Terms {
 		t := &q.Terms[j]
 		if t.Coef == 0 {
@@ -55,7 +78,75 @@ func (m *Model) Expect(q *sq.Query, out []float64) (float64, error) {
 			out[i] += t.Coef * tmp[i]
 		}
 		errSum += math.Abs(t.Coef) * eb
-		mag += math.Abs(t.Coef) * magnitude(t)
+	}
+	return m.accept(q, out, errSum)
+}
+
+// validate returns q.Validate(d), with a fast path for the queries of the
+// hot path (product terms with labels 1, y, y^2 and the features 1, x and
+// those along one direction w): quickValid accepts only queries that
+// Validate accepts, and checks that w is finite with one dot product (w.w is
+// finite exactly when every entry is, unless w.w overflows, in which case
+// the full check decides) instead of two comparisons per entry.
+func validate(q *sq.Query, d int) error {
+	if quickValid(q, d) {
+		return nil
+	}
+	return q.Validate(d)
+}
+
+func quickValid(q *sq.Query, d int) bool {
+	if q == nil || q.Dim < 1 || len(q.Terms) == 0 || !(q.Bound >= 0) || math.IsInf(q.Bound, 0) ||
+		q.Class == 0 || q.Class&^sq.AllClasses != 0 {
+		return false
+	}
+	for j := range q.Terms {
+		t := &q.Terms[j]
+		if t.Joint != nil || math.IsNaN(t.Coef) || math.IsInf(t.Coef, 0) {
+			return false
+		}
+		switch t.Label.Kind {
+		case sq.LabelOne, sq.LabelY, sq.LabelY2:
+		default:
+			return false
+		}
+		f := &t.Feature
+		switch f.Kind {
+		case sq.FeatRelu, sq.FeatRelu2, sq.FeatStep, sq.FeatStepX, sq.FeatReluX:
+			if len(f.W) != d {
+				return false
+			}
+			if ss := floats.Dot(f.W, f.W); !(ss <= math.MaxFloat64) {
+				return false // NaN or infinite entries, or an overflow
+			}
+		case sq.FeatOne, sq.FeatLinear:
+		default:
+			return false
+		}
+		if f.Dim(d) != q.Dim {
+			return false
+		}
+	}
+	return true
+}
+
+// scratch holds the per-term buffers of Expect (a Model is shared by
+// goroutines, so they cannot live in it): the hot path allocates nothing.
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
+// accept returns errSum, with an error when it exceeds maxErr times the
+// scale max(1, the size of the answer, the sizes of the terms). The scale is
+// at least 1, so it is only computed when errSum > maxErr (never for the
+// closed forms, whose errSum is 0).
+func (m *Model) accept(q *sq.Query, out []float64, errSum float64) (float64, error) {
+	if errSum <= maxErr {
+		return errSum, nil
+	}
+	mag := 0.0
+	for j := range q.Terms {
+		if t := &q.Terms[j]; t.Coef != 0 {
+			mag += math.Abs(t.Coef) * magnitude(t)
+		}
 	}
 	size := 0.0
 	for _, v := range out {

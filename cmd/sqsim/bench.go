@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/sqsim/sqsim/bench/perf"
+	"github.com/sqsim/sqsim/internal/kern"
+)
+
+func init() {
+	register(&command{name: "bench", summary: "performance of the hot paths, with % of read bandwidth and numpy ratios", run: runBench})
+}
+
+// benchShape is one (n, d) of a workload.
+type benchShape struct{ n, d int }
+
+// defaultShapes are the shapes of a workload when --n and --d are not given:
+// pools of n*d = 10^8 values (800 MB) at three aspect ratios, the exact
+// gradient at three dimensions, 10^7 normals, a 800 MB read.
+var defaultShapes = map[string][]benchShape{
+	"stream": {{100_000_000, 1}},
+	"grad":   {{1_000_000, 100}, {100_000, 1000}, {10_000, 10_000}},
+	"batch":  {{1_000_000, 100}, {100_000, 1000}, {10_000, 10_000}},
+	"exact":  {{0, 100}, {0, 1000}, {0, 10_000}},
+	"sample": {{1_000_000, 10}},
+}
+
+// streamValues is the size of the read-bandwidth measurement behind the
+// percentages: 2^25 values, 256 MiB, eight times a large L3 cache (a
+// variable so that tests can make it small).
+var streamValues = 1 << 25
+
+func runBench(args []string, stdout, stderr io.Writer) error {
+	f := newFlags("bench", "[--workload W[,W...]|all] [--n N] [--d D] [--m M] [--threads T] [--reps R] [--compare numpy] [--json]", stdout)
+	wl := f.String("workload", "all", "workloads, comma-separated: "+strings.Join(perf.Workloads, ", ")+", or all")
+	n := f.Int("n", 0, "examples in the pool (grad, batch; sample and stream: rows of d values); default: the standard shapes")
+	d := f.Int("d", 0, "dimension; default: the standard shapes")
+	m := f.Int("m", 64, "directions of the batch workload")
+	threads := f.Int("threads", runtime.GOMAXPROCS(0), "goroutines (and BLAS threads for numpy); exact runs on one thread unless this is given")
+	reps := f.Int("reps", 5, "repetitions; the minimum and the median are reported")
+	seed := f.Uint64("seed", 1, "seed of the data")
+	compare := f.String("compare", "", "peer to compare with: numpy (runs bench/numpy/*.py with python3 in the same run)")
+	bw := f.Bool("bandwidth", true, "measure the read bandwidth (stream) and report passes as a percentage of it")
+	asJSON := f.Bool("json", false, "print JSON Lines: one object per measurement")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	var names []string
+	for _, w := range strings.Split(*wl, ",") {
+		w = strings.TrimSpace(w)
+		if w == "all" {
+			names = append(names, perf.Workloads...)
+			continue
+		}
+		if !slices.Contains(perf.Workloads, w) {
+			return usagef("bench: --workload %q, want one of %s, or all", w, strings.Join(perf.Workloads, ", "))
+		}
+		names = append(names, w)
+	}
+	switch {
+	case f.set("n") && (*n < 1 || *n > 1<<32):
+		return usagef("bench: --n %d, want 1 <= n <= 2^32", *n)
+	case f.set("d") && (*d < 1 || *d > 1<<24):
+		return usagef("bench: --d %d, want 1 <= d <= 2^24", *d)
+	case *m < 1 || *m > 4096:
+		return usagef("bench: --m %d, want 1 <= m <= 4096", *m)
+	case *threads < 1 || *threads > 1024:
+		return usagef("bench: --threads %d, want 1 <= threads <= 1024", *threads)
+	case *reps < 1 || *reps > 10000:
+		return usagef("bench: --reps %d, want 1 <= reps <= 10000", *reps)
+	case *compare != "" && *compare != "numpy":
+		return usagef("bench: --compare %q, want numpy", *compare)
+	}
+	if f.set("n") || f.set("d") {
+		if float64(max(*n, 1))*float64(max(*d, 1)) > 1<<32 {
+			return usagef("bench: --n %d x --d %d = %.3g values, more than 2^32", *n, *d, float64(*n)*float64(*d))
+		}
+	}
+	var cfgs []perf.Config
+	for _, w := range names {
+		shapes := defaultShapes[w]
+		if f.set("n") || f.set("d") {
+			def := defaultShapes[w][0]
+			s := benchShape{def.n, def.d}
+			if f.set("n") {
+				s.n = *n
+			}
+			if f.set("d") {
+				s.d = *d
+			}
+			shapes = []benchShape{s}
+		}
+		for _, s := range shapes {
+			cfg := perf.Config{Workload: w, N: s.n, D: s.d, Threads: *threads, Reps: *reps, Seed: *seed}
+			if w == "batch" {
+				cfg.M = *m
+			}
+			if w == "exact" && !f.set("threads") {
+				cfg.Threads = 1 // the targets are per core; --threads runs one query stream per thread
+			}
+			if w == "sample" && *threads > 1 {
+				one := cfg
+				one.Threads = 1
+				cfgs = append(cfgs, one) // per core, then all threads
+			}
+			if err := cfg.Check(); err != nil {
+				return usagef("bench: %v", err)
+			}
+			cfgs = append(cfgs, cfg)
+		}
+	}
+	python := ""
+	if *compare == "numpy" {
+		p, err := perf.FindNumpy()
+		if err != nil {
+			fmt.Fprintf(stderr, "sqsim: bench: %v; skipping the comparison\n", err)
+		} else {
+			python = p
+		}
+	}
+	// The read bandwidth behind the percentages is measured right after each
+	// pass over memory, with the same threads; the best of the measurements
+	// so far is used, so that a moment when another process shares the
+	// memory bus does not make a pass look better than it is.
+	best := map[int]float64{}
+	bandwidth := func(threads int) (float64, error) {
+		r, err := perf.Run(perf.Config{Workload: "stream", N: streamValues, D: 1, Threads: threads, Reps: *reps, Seed: *seed})
+		best[threads] = max(best[threads], r.GBps)
+		return best[threads], err
+	}
+	var rows []benchRow
+	if !*asJSON {
+		fmt.Fprintf(stdout, "sqsim bench: kernels %s, GOMAXPROCS %d, %s\n", kern.Impl(), runtime.GOMAXPROCS(0), runtime.Version())
+		fmt.Fprintln(stdout, benchHeader(python != ""))
+	}
+	for _, c := range cfgs {
+		var row benchRow
+		var err error
+		row.Result, err = perf.Run(c)
+		if err != nil {
+			return err
+		}
+		if *bw && (c.Workload == "grad" || c.Workload == "batch" || c.Workload == "stream") {
+			if c.Workload == "stream" && c.N*c.D >= streamValues {
+				best[c.Threads] = max(best[c.Threads], row.GBps)
+			}
+			b, err := bandwidth(c.Threads)
+			if err != nil {
+				return err
+			}
+			row.ReadGBps = b
+			row.PctReadBW = 100 * row.GBps / b
+		}
+		if python != "" {
+			nr, err := perf.RunNumpy(c, python)
+			if err != nil {
+				fmt.Fprintf(stderr, "sqsim: bench: %v\n", err)
+			} else {
+				row.Numpy = &nr
+				row.Ratio = nr.SecondsMin / row.SecondsMin
+				if c.Workload == "sample" && c.Threads > 1 {
+					row.RatioPerCore = row.Ratio / float64(c.Threads)
+				}
+			}
+		}
+		rows = append(rows, row)
+		if *asJSON {
+			cfg := map[string]any{"workload": c.Workload, "n": c.N, "d": c.D, "m": c.M, "threads": c.Threads, "reps": c.Reps, "seed": c.Seed, "compare": *compare}
+			row.Manifest = manifest("bench", cfg)
+			if err := writeJSON(stdout, row); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintln(stdout, row.cells(python != ""))
+	}
+	if !*asJSON && python != "" {
+		for _, r := range rows {
+			if r.Numpy != nil {
+				fmt.Fprintf(stdout, "numpy: %s, BLAS %s, python %s (ratio = numpy time / sqsim time; numpy's sampling is single-threaded)\n", r.Numpy.Numpy, r.Numpy.BLAS, r.Numpy.Python)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// benchRow is one line of output: the measurement, the read bandwidth it is
+// compared with, and the numpy peer.
+type benchRow struct {
+	perf.Result
+	ReadGBps     float64           `json:"read_gb_per_s,omitempty"`      // the machine's read bandwidth at these threads (stream)
+	PctReadBW    float64           `json:"pct_read_bandwidth,omitempty"` // 100 * gb_per_s / read_gb_per_s
+	Numpy        *perf.NumpyResult `json:"numpy,omitempty"`
+	Ratio        float64           `json:"ratio_vs_numpy,omitempty"`          // numpy seconds_min / sqsim seconds_min
+	RatioPerCore float64           `json:"ratio_vs_numpy_per_core,omitempty"` // sample: ratio / threads
+	Manifest     map[string]any    `json:"manifest,omitempty"`
+}
+
+// The table's columns, fixed-width so that rows can be printed as they are
+// measured.
+const (
+	rowFmt   = "%-8s %10s %6s %4s %7s %11s %11s %7s %8s %22s %9s"
+	numpyFmt = " %12s %18s"
+)
+
+func benchHeader(withNumpy bool) string {
+	s := fmt.Sprintf(rowFmt, "workload", "n", "d", "m", "threads", "min s", "median s", "GB/s", "GFLOP/s", "rate", "% read bw")
+	if withNumpy {
+		s += fmt.Sprintf(numpyFmt, "numpy min s", "ratio vs numpy")
+	}
+	return s
+}
+
+func (r benchRow) cells(withNumpy bool) string {
+	g := func(v float64, prec int) string {
+		if v == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.*f", prec, v)
+	}
+	sec := func(v float64) string { return fmt.Sprintf("%.4g", v) }
+	rate := "-"
+	if r.Rate > 0 {
+		rate = fmt.Sprintf("%.3g %s", r.Rate, r.RateUnit)
+	}
+	m, n := "-", "-"
+	if r.M > 0 {
+		m = fmt.Sprint(r.M)
+	}
+	if r.N > 0 {
+		n = fmt.Sprint(r.N)
+	}
+	s := fmt.Sprintf(rowFmt, r.Workload, n, fmt.Sprint(r.D), m, fmt.Sprint(r.Threads), sec(r.SecondsMin), sec(r.SecondsMedian),
+		g(r.GBps, 1), g(r.GFlops, 1), rate, g(r.PctReadBW, 0))
+	if withNumpy {
+		if r.Numpy == nil {
+			s += fmt.Sprintf(numpyFmt, "-", "-")
+		} else {
+			ratio := fmt.Sprintf("%.2fx", r.Ratio)
+			if r.RatioPerCore > 0 {
+				ratio += fmt.Sprintf(" (%.2fx/core)", r.RatioPerCore)
+			}
+			s += fmt.Sprintf(numpyFmt, sec(r.Numpy.SecondsMin), ratio)
+		}
+	}
+	return s
+}
