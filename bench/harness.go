@@ -118,18 +118,7 @@ func DefaultTol(oracleName string) float64 {
 // when WStar is nil: a standard Gaussian vector from sq.Stream(seed,
 // sq.KeyWorld), normalized (the same w* as `sqsim demo` for that seed).
 func RandomUnit(seed uint64, d int) []float64 {
-	r := sq.Stream(seed, sq.KeyWorld)
-	w := make([]float64, d)
-	n := 0.0
-	for i := range w {
-		w[i] = r.NormFloat64()
-		n += w[i] * w[i]
-	}
-	n = math.Sqrt(n)
-	for i := range w {
-		w[i] /= n
-	}
-	return w
+	return sq.RandomUnit(sq.Stream(seed, sq.KeyWorld), d)
 }
 
 // Reference returns the reference w of the adversarial oracle: a vector of

@@ -13,6 +13,7 @@ import (
 	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"gonum.org/v1/gonum/floats"
 )
 
 // apxInstance is a world with its exact opt, best ReLU and E[y^2].
@@ -38,15 +39,7 @@ func apxMake(t testing.TB, name string, w *dist.Model, err error) apxInstance {
 	if _, err := w.Expect(sq.LabelMoment(2), ey2[:]); err != nil {
 		t.Fatal(err)
 	}
-	return apxInstance{name: name, w: w, opt: o.Opt, wopt: o.W, rstar: math.Sqrt(hsDotT(o.W, o.W)), ey2: ey2[0]}
-}
-
-func hsDotT(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
+	return apxInstance{name: name, w: w, opt: o.Opt, wopt: o.W, rstar: math.Sqrt(floats.Dot(o.W, o.W)), ey2: ey2[0]}
 }
 
 func apxScale(v []float64, r float64) []float64 {
@@ -183,7 +176,7 @@ func (randomDirection) LearnHalfspace(s *sq.Session) ([]float64, error) {
 	for i := range u {
 		u[i] = s.Rand.NormFloat64()
 	}
-	n := math.Sqrt(hsDotT(u, u))
+	n := math.Sqrt(floats.Dot(u, u))
 	for i := range u {
 		u[i] /= n
 	}

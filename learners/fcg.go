@@ -114,7 +114,7 @@ func (f *FCG) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			return nil, err
 		}
 		// The iterate w_t is scored with the answer to its own gradient query.
-		if score := hsDot(w, w)/4 - hsDot(w, g); score < bestScore {
+		if score := vDot(w, w)/4 - vDot(w, g); score < bestScore {
 			best, bestScore = slices.Clone(w), score
 		}
 		gauss.ReluX(w, free) // E[relu(w.x) x] = w/2, the label-free part of grad F

@@ -103,7 +103,7 @@ func chowDirection(s *sq.Session, tol float64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := hsNorm(v)
+	n := vNorm(v)
 	if n <= math.Sqrt(float64(d))*tol {
 		return nil, fmt.Errorf("%w: ||E[ytil x]|| = %.3g is within the tolerance sqrt(d)*tol = %.3g", ErrNoDirection, n, math.Sqrt(float64(d))*tol)
 	}
@@ -216,7 +216,7 @@ func (h *DKTZHalfspace) validate() error {
 // (the part of a along u contributes less than the part orthogonal to it).
 func RampGradQuery(u []float64, sigma float64) *sq.Query {
 	s := sigma
-	p := math.Min(1, 2*s/math.Sqrt(2*math.Pi)/math.Max(hsNorm(u), 1e-300))
+	p := math.Min(1, 2*s/math.Sqrt(2*math.Pi)/math.Max(vNorm(u), 1e-300))
 	return &sq.Query{Name: "y*1{|u.x|<s}*x", Class: sq.L2, Bound: math.Sqrt(p), Dim: len(u),
 		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{
 			Kind: sq.FeatRidge, U: [][]float64{slices.Clone(u)}, TimesX: true,
@@ -262,14 +262,14 @@ func (h *DKTZHalfspace) LearnHalfspace(s *sq.Session) ([]float64, error) {
 			}
 			// Tangent part of the descent direction, (I - u u^T) g / (2 sigma),
 			// times the step Step*sigma.
-			ug := hsDot(u, g)
+			ug := vDot(u, g)
 			moved := 0.0
 			for i := range u {
 				delta := h.Step / 2 * (g[i] - ug*u[i])
 				u[i] += delta
 				moved += delta * delta
 			}
-			n := hsNorm(u)
+			n := vNorm(u)
 			for i := range u {
 				u[i] /= n
 			}
@@ -301,13 +301,3 @@ func (h *DKTZHalfspace) LearnHalfspace(s *sq.Session) ([]float64, error) {
 	}
 	return cands[best], nil
 }
-
-func hsDot(a, b []float64) float64 {
-	s := 0.0
-	for i, v := range a {
-		s += v * b[i]
-	}
-	return s
-}
-
-func hsNorm(a []float64) float64 { return math.Sqrt(hsDot(a, a)) }

@@ -5,10 +5,8 @@ import (
 	"math"
 )
 
-// Small vector helpers shared by the learners of this package (chow,
-// glmtron, surrogate, isotron, hermite, refit). Their names are short and
-// prefixed with v so that they do not collide with the helpers of other
-// learner files.
+// Small vector helpers shared by the learners of this package. Their names
+// are prefixed with v so that they do not collide with a learner's own.
 
 // tolOK returns an ErrOption error naming the learner unless tol is a
 // positive finite number.

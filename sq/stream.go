@@ -1,6 +1,9 @@
 package sq
 
-import "math/rand/v2"
+import (
+	"math"
+	"math/rand/v2"
+)
 
 // Stream returns the random stream named by (seed, keys...): a PCG generator
 // whose state is a SplitMix64 hash of the seed and the keys. Every random
@@ -33,3 +36,19 @@ const (
 	KeyOracle  uint64 = 3 // an oracle's sampling or noise
 	KeyPool    uint64 = 4 // a fixed sample pool
 )
+
+// RandomUnit returns a uniformly random unit vector of R^d drawn from r (a
+// standard Gaussian vector, normalized).
+func RandomUnit(r *rand.Rand, d int) []float64 {
+	w := make([]float64, d)
+	n := 0.0
+	for i := range w {
+		w[i] = r.NormFloat64()
+		n += w[i] * w[i]
+	}
+	n = math.Sqrt(n)
+	for i := range w {
+		w[i] /= n
+	}
+	return w
+}

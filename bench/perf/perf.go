@@ -13,7 +13,6 @@ package perf
 import (
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -200,18 +199,7 @@ func fill(x []float64, threads int) {
 
 // unit returns a random unit vector of dimension d from (seed, key).
 func unit(seed, key uint64, d int) []float64 {
-	r := sq.Stream(seed, sq.KeyWorld, key)
-	w := make([]float64, d)
-	s := 0.0
-	for i := range w {
-		w[i] = r.NormFloat64()
-		s += w[i] * w[i]
-	}
-	s = math.Sqrt(s)
-	for i := range w {
-		w[i] /= s
-	}
-	return w
+	return sq.RandomUnit(sq.Stream(seed, sq.KeyWorld, key), d)
 }
 
 // runPool draws a pool of n examples of the realizable ReLU world once and

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
@@ -38,7 +39,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return usagef("demo: --tol %v, want a tolerance > 0", *tol)
 	}
 	// The world: a random unit w*, from the seed.
-	wstar := randomUnit(*seed, *d)
+	wstar := bench.RandomUnit(*seed, *d) // the w* of `sqsim learn` for this seed
 	world, err := dist.Realizable(wstar)
 	if err != nil {
 		return err
@@ -112,21 +113,4 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		dist2(runs[0].w), dist2(runs[1].w), bound)
 	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
 	return nil
-}
-
-// randomUnit returns a uniformly random unit vector of R^d from the seed's
-// world stream.
-func randomUnit(seed uint64, d int) []float64 {
-	r := sq.Stream(seed, sq.KeyWorld)
-	w := make([]float64, d)
-	n := 0.0
-	for i := range w {
-		w[i] = r.NormFloat64()
-		n += w[i] * w[i]
-	}
-	n = math.Sqrt(n)
-	for i := range w {
-		w[i] /= n
-	}
-	return w
 }
