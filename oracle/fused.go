@@ -299,3 +299,47 @@ func (p *plan) block(ws *work, x, y, sum []float64) {
 		p.batch.Accumulate(x, lam, sum, &ws.bw)
 	}
 }
+
+// summer adds the values of a query over rows of examples into a sum:
+// through the fused kernels of pl when the query has a recognized form,
+// else through sq.Evaluator row by row. One summer per worker; both the
+// fresh-sample and the pool oracle use it.
+type summer struct {
+	pl    *plan
+	ws    *work
+	ev    *sq.Evaluator
+	val   []float64
+	d     int
+	bound float64 // the declared bound, when the class is Bounded
+	check bool
+}
+
+func newSummer(q *sq.Query, pl *plan, d int) *summer {
+	s := &summer{pl: pl, d: d, bound: q.BoundOrOne() * (1 + 1e-12), check: q.Class.Closure()&sq.Bounded != 0}
+	if pl != nil {
+		s.ws = pl.newWork()
+	} else {
+		s.ev = sq.NewEvaluator(q)
+		s.val = make([]float64, q.Dim)
+	}
+	return s
+}
+
+// add accumulates phi(x_i, y_i) over the rows of x into sum and reports
+// whether a value broke the declared bound of a Bounded query.
+func (s *summer) add(x, y, sum []float64) (bad bool) {
+	if s.pl != nil {
+		s.pl.accumulate(s.ws, x, y, sum)
+		return s.ws.bad
+	}
+	for i := range y {
+		s.ev.Eval(x[i*s.d:(i+1)*s.d], y[i], s.val)
+		for j, v := range s.val {
+			if s.check && math.Abs(v) > s.bound {
+				bad = true
+			}
+			sum[j] += v
+		}
+	}
+	return bad
+}

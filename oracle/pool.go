@@ -264,39 +264,15 @@ func poolMean(p *Pool, q *sq.Query, pl *plan, workers int, ans []float64) error 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ws *work
-			var ev *sq.Evaluator
-			var val []float64
-			if pl != nil {
-				ws = pl.newWork()
-			} else {
-				ev = sq.NewEvaluator(q)
-				val = make([]float64, dim)
-			}
-			bound := q.BoundOrOne() * (1 + 1e-12)
-			checkBound := q.Class.Closure()&sq.Bounded != 0
+			sm := newSummer(q, pl, d)
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nb {
 					return
 				}
 				r0, r1 := b*per, min(n, (b+1)*per)
-				sum := sums[b*dim : (b+1)*dim]
-				if pl != nil {
-					pl.accumulate(ws, p.x[r0*d:r1*d], p.y[r0:r1], sum)
-					if ws.bad {
-						bad.Store(true)
-					}
-					continue
-				}
-				for i := r0; i < r1; i++ {
-					ev.Eval(p.x[i*d:(i+1)*d], p.y[i], val)
-					for j, v := range val {
-						if checkBound && math.Abs(v) > bound {
-							bad.Store(true)
-						}
-						sum[j] += v
-					}
+				if sm.add(p.x[r0*d:r1*d], p.y[r0:r1], sums[b*dim:(b+1)*dim]) {
+					bad.Store(true)
 				}
 			}
 		}()

@@ -205,23 +205,14 @@ func sampleMeans(w sq.World, q *sq.Query, plan Plan, seed, k uint64, workers int
 	var bad atomic.Bool
 	var wg sync.WaitGroup
 	workers = int(min(int64(workers), items))
-	bound := q.BoundOrOne() * (1 + 1e-12)
-	checkBound := q.Class.Closure()&sq.Bounded != 0
 	pl := planFor(q, d) // fused kernels for the recognized forms, else nil
 	for wk := 0; wk < workers; wk++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var ev *sq.Evaluator
-			var ws *work
-			if pl != nil {
-				ws = pl.newWork()
-			} else {
-				ev = sq.NewEvaluator(q)
-			}
+			sm := newSummer(q, pl, d)
 			x := make([]float64, chunkRows*d)
 			y := make([]float64, chunkRows)
-			val := make([]float64, dim)
 			for {
 				it := next.Add(1) - 1
 				if it >= items {
@@ -231,22 +222,8 @@ func sampleMeans(w sq.World, q *sq.Query, plan Plan, seed, k uint64, workers int
 				rows := min(int64(chunkRows), plan.PerGroup-c*chunkRows)
 				r := sq.Stream(seed, sq.KeyOracle, k, uint64(g), uint64(c))
 				w.Sample(r, x[:rows*int64(d)], y[:rows])
-				sum := sums[it*int64(dim) : (it+1)*int64(dim)]
-				if pl != nil {
-					pl.accumulate(ws, x[:rows*int64(d)], y[:rows], sum)
-					if ws.bad {
-						bad.Store(true)
-					}
-					continue
-				}
-				for i := int64(0); i < rows; i++ {
-					ev.Eval(x[i*int64(d):(i+1)*int64(d)], y[i], val)
-					for j, v := range val {
-						if checkBound && math.Abs(v) > bound {
-							bad.Store(true)
-						}
-						sum[j] += v
-					}
+				if sm.add(x[:rows*int64(d)], y[:rows], sums[it*int64(dim):(it+1)*int64(dim)]) {
+					bad.Store(true)
 				}
 			}
 		}()
