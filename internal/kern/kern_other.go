@@ -1,5 +1,10 @@
 //go:build !amd64 || purego
 
+// On machines without the AVX-512 kernels (other architectures, or the
+// purego build tag) useAVX512 is false, so the dispatch in kern.go always
+// takes its portable Go branch. The assembly entry points below exist only so
+// that kern.go compiles unchanged on every platform; they are never called.
+
 package kern
 
 const hasAVX512 = false
