@@ -131,19 +131,6 @@ func runHardnessInfo(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// setFlags collects repeated --set key=value learner options.
-type setFlags map[string]string
-
-func (s setFlags) String() string { return "" }
-func (s setFlags) Set(v string) error {
-	k, val, ok := strings.Cut(v, "=")
-	if !ok || k == "" {
-		return fmt.Errorf("want key=value, got %q", v)
-	}
-	s[k] = val
-	return nil
-}
-
 func runHardnessGame(args []string, stdout io.Writer) error {
 	f := newFlags("hardness game", "--d D --k K --tau T --learner NAME [--eta E] --seed S [--set key=value]... [--max-queries N] [--mode auto|enumerate|structured] [--records FILE] [--json]", stdout)
 	d := f.Int("d", 0, "dimension (required)")
@@ -156,8 +143,8 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 	modeS := f.String("mode", "auto", "survivor accounting: auto (enumerate when C(d,k) <= 500), enumerate, structured")
 	records := f.String("records", "", "write the adversary's per-query records as JSON Lines to FILE")
 	asJSON := f.Bool("json", false, "print one JSON object")
-	sets := setFlags{}
-	f.Var(sets, "set", "learner option key=value (repeatable), e.g. --set steps=50")
+	var sets setFlags
+	f.Var(&sets, "set", "learner option key=value (repeatable), e.g. --set steps=50")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -184,7 +171,11 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("hardness game: --mode %q, want auto, enumerate or structured", *modeS)
 	}
-	res, err := hardness.PlayGame(hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: sets,
+	opts, err := parseSets("hardness game", sets)
+	if err != nil {
+		return err
+	}
+	res, err := hardness.PlayGame(hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
 		Seed: *seed, MaxQueries: *maxQ, Adversary: hardness.AdversaryOptions{Mode: mode}})
 	if err != nil {
 		if errors.Is(err, learners.ErrOption) || errors.Is(err, learners.ErrUnknown) {

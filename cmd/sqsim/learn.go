@@ -18,23 +18,24 @@ func init() {
 	register(&command{name: "learn", summary: "run a learner on a world through an oracle and score it with the exact loss", run: runLearn})
 }
 
-// learnSetFlags collects repeated --set key=value flags.
-type learnSetFlags []string
+// setFlags collects repeated --set key=value flags (learner options), for
+// every command that runs a learner.
+type setFlags []string
 
-func (s *learnSetFlags) String() string     { return strings.Join(*s, " ") }
-func (s *learnSetFlags) Set(v string) error { *s = append(*s, v); return nil }
+func (s *setFlags) String() string     { return strings.Join(*s, " ") }
+func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 
-// parseLearnSets turns --set key=value flags into learner options.
-func parseLearnSets(sets []string) (learners.Options, error) {
+// parseSets turns the --set flags of command cmd into learner options.
+func parseSets(cmd string, sets []string) (learners.Options, error) {
 	o := learners.Options{}
 	for _, kv := range sets {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)
 		if !ok || k == "" {
-			return nil, usagef("learn: --set %q, want key=value (e.g. --set steps=100)", kv)
+			return nil, usagef("%s: --set %q, want key=value (e.g. --set steps=100)", cmd, kv)
 		}
 		if _, dup := o[k]; dup {
-			return nil, usagef("learn: --set %s is given twice", k)
+			return nil, usagef("%s: --set %s is given twice", cmd, k)
 		}
 		o[k] = strings.TrimSpace(v)
 	}
@@ -59,7 +60,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	noise := f.String("noise", "uniform", "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
 	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer")
 	seed := f.Uint64("seed", def.Seed, "seed of w*, the learner's randomness and the oracle's")
-	var sets learnSetFlags
+	var sets setFlags
 	f.Var(&sets, "set", "a learner option key=value (repeatable), e.g. --set steps=100 --set init=random")
 	maxQueries := f.Int("max-queries", 0, "stop the learner after this many queries (0: no limit)")
 	maxCost := f.Float64("max-cost", 0, "stop the learner when sum 1/tau^2 would exceed this (0: no limit)")
@@ -126,7 +127,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return usagef("learn: --max-cost %v, want >= 0 (0: no limit)", *maxCost)
 	}
 	cfg.Budget = sq.Budget{MaxQueries: *maxQueries, MaxCost: *maxCost}
-	opts, err := parseLearnSets(sets)
+	opts, err := parseSets("learn", sets)
 	if err != nil {
 		return err
 	}

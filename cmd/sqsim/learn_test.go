@@ -243,14 +243,14 @@ func TestResultsUpdate(t *testing.T) {
 	usageFails(t, "--update", "results", "--update", filepath.Join(t.TempDir(), "missing.md"))
 }
 
-// FuzzParseLearnSets: the --set parser returns one option per flag, with a
+// FuzzParseSets: the --set parser returns one option per flag, with a
 // non-empty trimmed key, or a usage error; it never panics.
-func FuzzParseLearnSets(f *testing.F) {
+func FuzzParseSets(f *testing.F) {
 	for _, s := range []string{"steps=3", "=3", "a", "a=b=c", " tol = 1e-3 ", "", "x=,y="} {
 		f.Add(s, "k=v")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		o, err := parseLearnSets([]string{a, b})
+		o, err := parseSets("learn", []string{a, b})
 		if err != nil {
 			if _, ok := err.(*usageError); !ok {
 				t.Fatalf("%q %q: error %v is not a usage error", a, b, err)
