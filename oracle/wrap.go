@@ -43,6 +43,9 @@ type ledgerOracle struct {
 
 func (o *ledgerOracle) Name() string               { return "ledger(" + o.inner.Name() + ")" }
 func (o *ledgerOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+func (o *ledgerOracle) EffectiveTol(tau float64) float64 {
+	return sq.EffectiveTol(o.inner, tau)
+}
 
 func (o *ledgerOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	start := time.Now()
@@ -50,7 +53,8 @@ func (o *ledgerOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 		return err
 	}
 	n, pool := samplesOf(o.inner)
-	o.l.Record(q, tau, ans, sq.Info{Oracle: o.inner.Name(), Nanos: time.Since(start).Nanoseconds(), Samples: n, Pool: pool})
+	o.l.Record(q, tau, ans, sq.Info{Oracle: o.inner.Name(), Nanos: time.Since(start).Nanoseconds(), Samples: n, Pool: pool,
+		EffTol: sq.EffectiveTol(o.inner, tau)})
 	return nil
 }
 
@@ -70,10 +74,16 @@ type budgetOracle struct {
 
 func (o *budgetOracle) Name() string               { return "budget(" + o.inner.Name() + ")" }
 func (o *budgetOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+func (o *budgetOracle) EffectiveTol(tau float64) float64 {
+	return sq.EffectiveTol(o.inner, tau)
+}
 
+// Answer checks the budget at the effective tolerance (a floor below may
+// raise it), so the budget caps what the oracle actually spends.
 func (o *budgetOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	eff := sq.EffectiveTol(o.inner, tau)
 	o.mu.Lock()
-	if err := o.b.Check(o.sum, q, tau); err != nil {
+	if err := o.b.Check(o.sum, q, eff); err != nil {
 		o.mu.Unlock()
 		return err
 	}
@@ -82,7 +92,7 @@ func (o *budgetOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 		return err
 	}
 	o.mu.Lock()
-	o.sum.Add(q, tau, false)
+	o.sum.Add(q, eff, false)
 	o.mu.Unlock()
 	return nil
 }
@@ -118,7 +128,14 @@ func (o *cacheOracle) LastSamples() (int64, bool) {
 	return samplesOf(o.inner)
 }
 
+func (o *cacheOracle) EffectiveTol(tau float64) float64 {
+	return sq.EffectiveTol(o.inner, tau)
+}
+
+// Answer compares tolerances after any floor below: an answer given at an
+// effective tolerance no larger than this query's is reused.
 func (o *cacheOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	tau = sq.EffectiveTol(o.inner, tau)
 	key := q.Fingerprint()
 	o.mu.Lock()
 	if c, ok := o.m[key]; ok && c.tau <= tau && len(c.ans) == q.Dim && len(ans) >= q.Dim {
@@ -156,6 +173,9 @@ func (o *classOracle) Name() string {
 	return fmt.Sprintf("classes[%s](%s)", o.accepted, o.inner.Name())
 }
 func (o *classOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
+func (o *classOracle) EffectiveTol(tau float64) float64 {
+	return sq.EffectiveTol(o.inner, tau)
+}
 
 func (o *classOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err := sq.CheckClass(q, o.accepted, o.Name()); err != nil {

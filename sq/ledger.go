@@ -19,7 +19,8 @@ type Entry struct {
 	Class       string  `json:"class"`             // the query's classes, as Class.String
 	Bound       float64 `json:"bound"`             // the query's norm bound
 	Dim         int     `json:"dim"`               // 1 for a scalar query
-	Tol         float64 `json:"tol"`               // the tolerance asked for
+	Tol         float64 `json:"tol"`               // the tolerance the learner asked for
+	EffTol      float64 `json:"eff_tol,omitempty"` // the tolerance the oracle answered at, when a floor raised it above Tol (see EffectiveTol)
 	Norm        string  `json:"norm"`              // "coord" or "l2"
 	Free        bool    `json:"free"`              // label-free: answered from the Setting, not charged
 	Answer      Floats  `json:"answer"`            // the answer, bit for bit
@@ -38,6 +39,74 @@ type Info struct {
 	Free    bool  // label-free: answered from the Setting, not counted as a query
 	Samples int64 // examples used (sampling oracles)
 	Pool    bool  // examples from a fixed pool
+	// EffTol is the tolerance the oracle answered at, when it differs from
+	// the tolerance asked (a tolerance floor raised it); 0 means the same.
+	EffTol float64
+}
+
+// EffectiveTol is the tolerance the oracle actually used for the entry's
+// answer: EffTol when a tolerance floor raised it, else Tol.
+func (e Entry) EffectiveTol() float64 {
+	if e.EffTol > e.Tol {
+		return e.EffTol
+	}
+	return e.Tol
+}
+
+// perCoordTol is the per-coordinate tolerance of a query of dim values at
+// tolerance tau in the given norm: tau, or tau/sqrt(dim) for a Euclidean one.
+func perCoordTol(tau float64, dim int, euclid bool) float64 {
+	if euclid && dim > 1 {
+		return tau / math.Sqrt(float64(dim))
+	}
+	return tau
+}
+
+// Cost is the entry's sample cost, sum over its scalar queries of
+// (B/tau)^2 with B the query's norm bound and tau the effective
+// per-coordinate tolerance: the number of examples the answer is worth up
+// to a constant (Hoeffding). Free entries cost 0. See Summary.Cost.
+func (e Entry) Cost() float64 {
+	if e.Free {
+		return 0
+	}
+	t := perCoordTol(e.EffectiveTol(), e.Dim, e.Norm == EuclidNorm.String()) / boundOrOne(e.Bound)
+	return float64(e.Dim) / (t * t)
+}
+
+// InvTau2 is the entry's raw sum over its scalar queries of 1/tau^2, with
+// tau the effective per-coordinate tolerance and no norm bound. Free
+// entries give 0. See Summary.SumInvTau2.
+func (e Entry) InvTau2() float64 {
+	if e.Free {
+		return 0
+	}
+	t := perCoordTol(e.EffectiveTol(), e.Dim, e.Norm == EuclidNorm.String())
+	return float64(e.Dim) / (t * t)
+}
+
+func boundOrOne(b float64) float64 {
+	if b > 0 {
+		return b
+	}
+	return 1
+}
+
+// TolFloor is implemented by oracles that answer at a tolerance other than
+// the one asked: a tolerance floor (oracle.WithMinTol) answers a query asked
+// at tau < T as if asked at T. Wrappers forward it, so a ledger or budget
+// above them counts the tolerance actually used.
+type TolFloor interface {
+	EffectiveTol(tau float64) float64
+}
+
+// EffectiveTol is the tolerance o answers a query asked at tau with:
+// o.EffectiveTol(tau) when o is a TolFloor, else tau.
+func EffectiveTol(o Oracle, tau float64) float64 {
+	if f, ok := o.(TolFloor); ok {
+		return f.EffectiveTol(tau)
+	}
+	return tau
 }
 
 // SampleReporter is implemented by oracles that answer from examples: it
@@ -115,21 +184,30 @@ func parseJSONFloat(r json.RawMessage) (float64, error) {
 	return strconv.ParseFloat(string(r), 64)
 }
 
-// Summary is what a ledger (or a budget) has counted.
+// Summary is what a ledger (or a budget) has counted. Tolerances are the
+// effective ones (what the oracle answered at, see TolFloor).
+//
+// Two costs are kept, each under its true name. Cost is the sample cost
+// sum over scalar queries of (B/tau)^2, B the query's norm bound: what a
+// sampling oracle's examples scale with (see NormalizedTol); it is about
+// half of the raw sum for a gate correlation (B = 1/sqrt 2) and about 20
+// times it for a loss query. SumInvTau2 is the raw sum over scalar queries
+// of 1/tau^2, with tau the per-coordinate tolerance, ignoring B.
 type Summary struct {
-	Queries   int     `json:"queries"`        // answered queries, a vector query counting once
-	Scalar    int     `json:"scalar_queries"` // answered queries, a vector query counting Dim times
-	Free      int     `json:"free_queries"`   // label-free queries answered from the Setting (not in Queries)
-	Rounds    int     `json:"rounds"`         // adaptivity rounds used
-	Cost      float64 `json:"cost"`           // sum over scalar queries of 1/tau_n^2 (see NormalizedTol)
-	MinTol    float64 `json:"min_tol"`        // smallest normalized per-coordinate tolerance used (0 if none)
-	WallNanos int64   `json:"wall_ns"`        // total wall time of the answers
+	Queries    int     `json:"queries"`        // answered queries, a vector query counting once
+	Scalar     int     `json:"scalar_queries"` // answered queries, a vector query counting Dim times
+	Free       int     `json:"free_queries"`   // label-free queries answered from the Setting (not in Queries)
+	Rounds     int     `json:"rounds"`         // adaptivity rounds used
+	Cost       float64 `json:"cost"`           // sample cost: sum over scalar queries of (B/tau)^2 (see NormalizedTol)
+	SumInvTau2 float64 `json:"sum_inv_tau2"`   // raw sum over scalar queries of 1/tau^2 (per-coordinate tau, no bound)
+	MinTol     float64 `json:"min_tol"`        // smallest normalized per-coordinate tolerance used (0 if none)
+	WallNanos  int64   `json:"wall_ns"`        // total wall time of the answers
 }
 
 // NormalizedTol is the per-coordinate tolerance of a query relative to its
 // bound: tau/B for a coordinate-wise tolerance and tau/(B sqrt(Dim)) for a
 // Euclidean one. Sample complexity scales like 1/NormalizedTol^2, and the
-// ledger's cost is the sum of Dim/NormalizedTol^2.
+// ledger's sample cost (Summary.Cost) is the sum of Dim/NormalizedTol^2.
 func NormalizedTol(q *Query, tau float64) float64 {
 	t := tau / q.BoundOrOne()
 	if q.TolNorm == EuclidNorm && q.Dim > 1 {
@@ -148,6 +226,8 @@ func (s *Summary) Add(q *Query, tau float64, free bool) {
 	s.Scalar += q.Dim
 	t := NormalizedTol(q, tau)
 	s.Cost += float64(q.Dim) / (t * t)
+	c := perCoordTol(tau, q.Dim, q.TolNorm == EuclidNorm)
+	s.SumInvTau2 += float64(q.Dim) / (c * c)
 	if s.MinTol == 0 || t < s.MinTol {
 		s.MinTol = t
 	}
@@ -158,7 +238,7 @@ type Budget struct {
 	MaxQueries int     `json:"max_queries,omitempty"` // answered queries (a vector query counts once)
 	MaxScalar  int     `json:"max_scalar,omitempty"`  // answered scalar queries (a vector query counts Dim)
 	MinTol     float64 `json:"min_tol,omitempty"`     // smallest normalized tolerance allowed (see NormalizedTol)
-	MaxCost    float64 `json:"max_cost,omitempty"`    // largest sum of 1/tau^2 allowed
+	MaxCost    float64 `json:"max_cost,omitempty"`    // largest sample cost sum (B/tau)^2 allowed (Summary.Cost)
 }
 
 // BudgetError stops a learner that would exceed its budget.
@@ -261,9 +341,11 @@ func (l *Ledger) Round(fn func() error) error {
 	return fn()
 }
 
-// Record adds the answer ans (q.Dim values, copied) to q at tolerance tau.
-// info.Free marks a label-free query answered from the Setting: it is
-// recorded but not counted as a query.
+// Record adds the answer ans (q.Dim values, copied) to q asked at tolerance
+// tau. info.Free marks a label-free query answered from the Setting: it is
+// recorded but not counted as a query. info.EffTol, when larger than tau, is
+// the tolerance the oracle answered at (a tolerance floor); the summary
+// counts that one.
 func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -275,15 +357,25 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 	e := Entry{
 		Seq: len(l.entries), Round: max(l.round-1, 0), Name: q.Name, Class: q.Class.String(), Bound: q.BoundOrOne(),
 		Dim: q.Dim, Tol: tau, Norm: q.TolNorm.String(), Free: info.Free,
+		EffTol: effTol(tau, info.EffTol),
 		Answer: append(Floats(nil), ans[:q.Dim]...), Nanos: info.Nanos,
 		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
 		Samples: info.Samples, Pool: info.Pool,
 	}
 	l.entries = append(l.entries, e)
-	l.sum.Add(q, tau, info.Free)
+	l.sum.Add(q, e.EffectiveTol(), info.Free)
 	l.sum.Rounds = l.round
 	l.sum.WallNanos += info.Nanos
 	l.writeLine(e)
+}
+
+// effTol is the EffTol an entry records: eff when a floor raised the
+// tolerance above tau, else 0 (the same as asked).
+func effTol(tau, eff float64) float64 {
+	if eff > tau {
+		return eff
+	}
+	return 0
 }
 
 // Summary returns the counts so far.
