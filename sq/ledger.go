@@ -290,10 +290,18 @@ type Ledger struct {
 	opened  bool // the current Round call has counted its round
 	stream  io.Writer
 	werr    error
+	noKeep  bool // summary-only: entries are counted (and streamed) but not kept
+	seq     int  // entries recorded so far (kept or not)
 }
 
-// NewLedger returns an empty ledger.
+// NewLedger returns an empty ledger that keeps every entry (see Entries).
 func NewLedger() *Ledger { return &Ledger{} }
+
+// NewSummaryLedger returns an empty ledger that counts every answer (and
+// streams it, see Stream) but keeps no entries: its memory does not grow
+// with the number of queries, and Entries returns nil. Use it for long runs
+// that need only the Summary, or that stream their trace to a file.
+func NewSummaryLedger() *Ledger { return &Ledger{noKeep: true} }
 
 // Stream makes the ledger write every entry, as it is recorded, as one JSON
 // line to w (after a header line, see WriteJSONL). The first write error is
@@ -355,14 +363,17 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		l.opened = l.inRound > 0
 	}
 	e := Entry{
-		Seq: len(l.entries), Round: max(l.round-1, 0), Name: q.Name, Class: q.Class.String(), Bound: q.BoundOrOne(),
+		Seq: l.seq, Round: max(l.round-1, 0), Name: q.Name, Class: q.Class.String(), Bound: q.BoundOrOne(),
 		Dim: q.Dim, Tol: tau, Norm: q.TolNorm.String(), Free: info.Free,
 		EffTol: effTol(tau, info.EffTol),
 		Answer: append(Floats(nil), ans[:q.Dim]...), Nanos: info.Nanos,
 		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
 		Samples: info.Samples, Pool: info.Pool,
 	}
-	l.entries = append(l.entries, e)
+	l.seq++
+	if !l.noKeep {
+		l.entries = append(l.entries, e)
+	}
 	l.sum.Add(q, e.EffectiveTol(), info.Free)
 	l.sum.Rounds = l.round
 	l.sum.WallNanos += info.Nanos
@@ -385,7 +396,8 @@ func (l *Ledger) Summary() Summary {
 	return l.sum
 }
 
-// Entries returns a copy of the records so far.
+// Entries returns a copy of the records so far (nil for a summary-only
+// ledger, see NewSummaryLedger).
 func (l *Ledger) Entries() []Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
