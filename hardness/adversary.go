@@ -75,15 +75,27 @@ type AdversaryOptions struct {
 	MaxCandidates int
 	Seed          uint64 // randomness of the witnesses and of the final choice
 	Witnesses     int    // random supports tried when counting cannot certify a survivor (default 256)
+	// OnRecord, when set, is called with every query's record as soon as
+	// it is made; an error is returned by Answer (the game stops).
+	OnRecord func(Record) error
+	// DropRecords keeps no records in memory (Records returns nil), so that
+	// the adversary's memory does not grow with the number of queries.
+	DropRecords bool
 }
 
 // Record is the adversary's account of one query.
 type Record struct {
-	Seq    int     `json:"seq"`
-	Query  string  `json:"query"`
-	Dim    int     `json:"dim"`
-	Tau    float64 `json:"tau"`
-	Method string  `json:"method"` // blind | enumeration | compositions | bound | forced
+	Seq   int     `json:"seq"`
+	Query string  `json:"query"`
+	Dim   int     `json:"dim"`
+	Tau   float64 `json:"tau"` // the tolerance the adversary answered at (= EffectiveTol)
+	// AskedTol is the tolerance the learner asked for and EffectiveTol the
+	// one the query was answered at: higher when a tolerance floor
+	// (oracle.WithMinTol, as in PlayGame) raised it. Without a floor both
+	// are Tau.
+	AskedTol     float64 `json:"asked_tol"`
+	EffectiveTol float64 `json:"effective_tol"`
+	Method       string  `json:"method"` // blind | enumeration | compositions | bound | forced
 	// Eliminated is the number of surviving supports the answer ruled out:
 	// exact when ElimKind is "exact", an upper bound when "upper-bound".
 	Eliminated string `json:"eliminated"`
@@ -164,6 +176,8 @@ type Adversary struct {
 	rng      *rand.Rand
 	forced   int
 	witnessN int
+	nrec     int     // records made (kept or not)
+	asked    float64 // the tolerance the learner asked for the query being answered (0: unknown, = tau)
 }
 
 // NewAdversary returns the adversary for the family. In ModeAuto it
@@ -220,6 +234,7 @@ func (a *Adversary) Name() string { return "parity-adversary(" + a.opt.Mode.Stri
 func (a *Adversary) Mode() Mode { return a.opt.Mode }
 
 // Records returns the per-query accounts so far.
+// (nil with DropRecords).
 func (a *Adversary) Records() []Record { return slices.Clone(a.records) }
 
 // Forced returns how many answers were forced away from the null value.
@@ -275,7 +290,11 @@ func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err != nil {
 		return err
 	}
-	rec := Record{Seq: len(a.records), Query: q.Name, Dim: q.Dim, Tau: tau,
+	asked := a.asked
+	if !(asked > 0) || asked > tau {
+		asked = tau
+	}
+	rec := Record{Seq: a.nrec, Query: q.Name, Dim: q.Dim, Tau: tau, AskedTol: asked, EffectiveTol: tau,
 		Lemma: a.lemma * float64(q.Dim) * q.BoundOrOne() * q.BoundOrOne() / (tau * tau)}
 	if q.Class&sq.Correlational != 0 {
 		// phi = y h with E[h^2] <= B^2: E_{D_0}[phi^2] = E[h^2]/2.
@@ -310,7 +329,15 @@ func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
 	c := a.Survivors()
 	rec.Survivors, rec.SurvivorsKind, rec.SurvivorsUpper = c.Lower.String(), c.Kind(), c.Upper.String()
 	rec.Nanos = time.Since(start).Nanoseconds()
-	a.records = append(a.records, rec)
+	a.nrec++
+	if !a.opt.DropRecords {
+		a.records = append(a.records, rec)
+	}
+	if a.opt.OnRecord != nil {
+		if err := a.opt.OnRecord(rec); err != nil {
+			return fmt.Errorf("hardness: record of query %d (%q): %w", rec.Seq, q.Name, err)
+		}
+	}
 	return nil
 }
 
@@ -998,7 +1025,9 @@ type Verdict struct {
 // (or at most 1e5 exact survivors among at most 2e7 supports) every
 // survivor is examined; otherwise up to 64 random survivors (found by
 // rejection, from the adversary's seed). The learner identified S when the
-// loss is at most opt_S + Gap/2.
+// loss is at most opt_S + Gap/2. A hypothesis with a non-finite weight, or
+// with a non-finite loss on a survivor, has identified nothing (Identified
+// false, with a Note).
 func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 	land, err := NewLandscape(a.fam.k, a.fam.eta)
 	if err != nil {
@@ -1014,6 +1043,14 @@ func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 	if !ok || len(relu.W) != a.fam.d {
 		v.Note = fmt.Sprintf("hypothesis %T is not a ReLU of dimension %d; it cannot be scored", h, a.fam.d)
 		return v, nil
+	}
+	for i, w := range relu.W {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			// A non-finite hypothesis has identified nothing; its loss is
+			// not a number to compare (and the quadrature would not end).
+			v.Note = fmt.Sprintf("the hypothesis has a non-finite weight w[%d] = %v; it has not identified anything", i, w)
+			return v, nil
+		}
 	}
 	var cands [][]int
 	surv := a.Survivors()
@@ -1044,11 +1081,17 @@ func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 		return v, fmt.Errorf("%w: no surviving support found to judge the hypothesis", ErrAdversary)
 	}
 	worst := math.Inf(-1)
-	for _, S := range cands {
+	for i, S := range cands {
 		w, _ := a.fam.Planted(S)
 		l, _, err := w.Loss(relu.W)
 		if err != nil {
 			return v, err
+		}
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			// Not identified: the worst case is unbounded (or undefined).
+			v.Loss, v.Support, v.Examined = l, slices.Clone(S), i+1
+			v.Note = fmt.Sprintf("the loss of the hypothesis on S = %v is %v; it has not identified anything", S, l)
+			return v, nil
 		}
 		if l <= land.OptS+land.Eps {
 			v.GoodFor++

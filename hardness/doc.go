@@ -24,7 +24,8 @@
 //     accounting that scales to d = 1e4, k = 8 without enumerating the
 //     C(d, k) supports, and says which counts are exact and which are bounds
 //     (adversary.go, bounds.go); PlayGame runs a learner against it
-//     (game.go).
+//     (game.go) under a tolerance floor (oracle.WithMinTol): every query is
+//     answered at a tolerance >= the game's tau, whatever the learner asks.
 //   - Curve, Escape, LPN: the experiments of docs/hardness.md
 //     (experiments.go), run by `sqsim hardness curve|escape|lpn`.
 package hardness

@@ -108,13 +108,24 @@ func (r *RandomQueries) Learn(s *sq.Session) (sq.Hypothesis, error) {
 
 // GameConfig configures one lower-bound game.
 type GameConfig struct {
-	D, K       int
-	Eta, Tau   float64
-	Learner    string            // gd, sparse or random
-	Options    map[string]string // learner options, over the game's defaults
+	D, K     int
+	Eta, Tau float64 // Tau is the game's tolerance: a floor under every query (see PlayGame)
+	Learner  string  // any registered learner, or random
+	// Options are the learner's options, over the game's defaults (every
+	// learner gets tol = Tau unless tol is given here; the floor holds
+	// either way).
+	Options    map[string]string
 	Seed       uint64
 	MaxQueries int // query budget (0: none); a learner that exceeds it gives up
 	Adversary  AdversaryOptions
+	// OnRecord, when set, is called with the adversary's record of every
+	// query as soon as it is made (e.g. to stream it to a file); an error
+	// stops the game and PlayGame returns it.
+	OnRecord func(Record) error
+	// DropRecords keeps no records in GameResult.Records, so that the
+	// game's memory does not grow with the number of queries (use OnRecord
+	// to see them).
+	DropRecords bool
 }
 
 // GameResult is the outcome of a game.
@@ -133,14 +144,23 @@ type GameResult struct {
 	BoundQueries  float64 // (C(d,k) - M_k) tau^2/(1 - 2 eta)^2
 	Verdict       Verdict // the truth picked and the loss on it
 	Landscape     Landscape
-	Records       []Record // the adversary's account of every query
+	Records       []Record // the adversary's account of every query (nil with DropRecords)
 	Forced        int      // answers forced away from the null value
 	LearnerOpts   map[string]string
+	// TolFloor is the game's tolerance floor (= Tau): every query was
+	// answered at a tolerance >= TolFloor.
+	TolFloor float64
+	// MinAskedTol and MinEffectiveTol are the smallest tolerance the
+	// learner asked for and the smallest the adversary answered at (0 when
+	// no query reached the adversary); Raised counts the queries whose
+	// tolerance the floor raised.
+	MinAskedTol, MinEffectiveTol float64
+	Raised                       int
 }
 
 // defaultOptions returns the learner options the game sets unless the
-// caller overrides them: the tolerance of every query is tau, and sparse
-// and random search supports of size k.
+// caller overrides them: the tolerance of every query is tau (for every
+// learner), and sparse and random search supports of size k.
 func defaultOptions(name string, k int, tau float64) map[string]string {
 	t := strconv.FormatFloat(tau, 'g', -1, 64)
 	switch name {
@@ -151,7 +171,7 @@ func defaultOptions(name string, k int, tau float64) map[string]string {
 	case "random":
 		return map[string]string{"tol": t, "k": strconv.Itoa(k)}
 	}
-	return map[string]string{}
+	return map[string]string{"tol": t}
 }
 
 // NewLearner builds a learner by name: "random" (RandomQueries, defined
@@ -163,11 +183,55 @@ func NewLearner(name string, opts map[string]string) (sq.Learner, error) {
 	return learners.New(name, learners.Options(opts))
 }
 
+// askedTol sits between the ledger and the tolerance floor: it tells the
+// adversary the tolerance the learner asked for (the adversary sees only
+// the effective one) and keeps the game's tolerance statistics.
+type askedTol struct {
+	inner         sq.Oracle
+	adv           *Adversary
+	minAsked      float64
+	minEff        float64
+	raised, count int
+}
+
+func (o *askedTol) Name() string { return o.inner.Name() }
+
+func (o *askedTol) EffectiveTol(tau float64) float64 { return sq.EffectiveTol(o.inner, tau) }
+
+func (o *askedTol) Answer(q *sq.Query, tau float64, ans []float64) error {
+	eff := sq.EffectiveTol(o.inner, tau)
+	o.adv.asked = tau
+	err := o.inner.Answer(q, tau, ans)
+	o.adv.asked = 0
+	if err != nil {
+		return err
+	}
+	if o.count == 0 || tau < o.minAsked {
+		o.minAsked = tau
+	}
+	if o.count == 0 || eff < o.minEff {
+		o.minEff = eff
+	}
+	o.count++
+	if eff > tau {
+		o.raised++
+	}
+	return nil
+}
+
 // PlayGame runs the lower-bound game: the learner plays against the
 // adversary through a session whose oracle stack is
-// oracle.Chain(adversary, oracle.WithLedger(l)) (plus a budget when
-// MaxQueries > 0); when it returns its hypothesis the adversary picks the
-// worst surviving truth (Adversary.Judge).
+//
+//	oracle.Chain(adversary, oracle.WithLedger(l), oracle.WithBudget(...), oracle.WithMinTol(Tau))
+//
+// (the budget only when MaxQueries > 0). In the SQ model the oracle owns
+// the tolerance: the floor answers a query asked at tau < Tau as if asked
+// at Tau, so the adversary may use all of Tau whatever the learner asks,
+// and every learner gets tol = Tau by default as well. The ledger keeps no
+// entries (sq.NewSummaryLedger); the adversary's records carry the asked
+// and the effective tolerance of each query. When the learner returns its
+// hypothesis the adversary picks the worst surviving truth
+// (Adversary.Judge).
 func PlayGame(cfg GameConfig) (*GameResult, error) {
 	fam, err := NewFamily(cfg.D, cfg.K, cfg.Eta)
 	if err != nil {
@@ -194,25 +258,50 @@ func PlayGame(cfg GameConfig) (*GameResult, error) {
 	}
 	aopt := cfg.Adversary
 	aopt.Seed = cfg.Seed
+	var recErr error
+	if cfg.OnRecord != nil {
+		user := aopt.OnRecord
+		aopt.OnRecord = func(r Record) error {
+			if user != nil {
+				if err := user(r); err != nil {
+					return err
+				}
+			}
+			if err := cfg.OnRecord(r); err != nil {
+				recErr = err
+				return err
+			}
+			return nil
+		}
+	}
+	if cfg.DropRecords {
+		aopt.DropRecords = true
+	}
 	adv, err := NewAdversary(fam, aopt)
 	if err != nil {
 		return nil, err
 	}
-	l := sq.NewLedger()
+	l := sq.NewSummaryLedger()
+	tols := &askedTol{inner: oracle.WithMinTol(cfg.Tau)(adv), adv: adv}
 	mws := []oracle.Middleware{oracle.WithLedger(l)}
 	if cfg.MaxQueries > 0 {
 		mws = append(mws, oracle.WithBudget(sq.Budget{MaxQueries: cfg.MaxQueries}))
 	}
-	s := &sq.Session{Setting: fam.Null().Setting(), Oracle: oracle.Chain(adv, mws...), Ledger: l,
+	s := &sq.Session{Setting: fam.Null().Setting(), Oracle: oracle.Chain(tols, mws...), Ledger: l,
 		Rand: sq.Stream(cfg.Seed, sq.KeyLearner)}
 	res := &GameResult{D: cfg.D, K: cfg.K, Eta: cfg.Eta, Tau: cfg.Tau, Learner: cfg.Learner, Mode: adv.Mode().String(),
-		Supports: Binomial(cfg.D, cfg.K).String(), BoundQueries: bound, Landscape: land, LearnerOpts: opts}
+		Supports: Binomial(cfg.D, cfg.K).String(), BoundQueries: bound, Landscape: land, LearnerOpts: opts,
+		TolFloor: cfg.Tau}
 	h, lerr := learner.Learn(s)
 	sum := l.Summary()
 	res.Queries, res.ScalarQueries = sum.Queries, sum.Scalar
 	res.Survivors = adv.Survivors()
 	res.Records = adv.Records()
 	res.Forced = adv.Forced()
+	res.MinAskedTol, res.MinEffectiveTol, res.Raised = tols.minAsked, tols.minEff, tols.raised
+	if recErr != nil {
+		return res, recErr
+	}
 	if lerr != nil {
 		if errors.Is(lerr, ErrAdversary) {
 			return res, lerr
