@@ -130,7 +130,7 @@ func Curve(cfg CurveConfig) ([]CurvePoint, []CurveFit, error) {
 		for _, d := range ds {
 			start := time.Now()
 			r, err := PlayGame(GameConfig{D: d, K: k, Eta: cfg.Eta, Tau: tau, Learner: cfg.Learner, Seed: cfg.Seed,
-				Adversary: AdversaryOptions{Mode: ModeStructured}})
+				Adversary: AdversaryOptions{Mode: ModeStructured}, DropRecords: true})
 			if err != nil {
 				return nil, nil, fmt.Errorf("curve k = %d, d = %d: %w", k, d, err)
 			}

@@ -79,6 +79,9 @@ func NewSparse(o Options) (*Sparse, error) {
 	if err != nil {
 		return nil, err
 	}
+	if mq != math.Trunc(mq) || mq < 1 || mq >= 1<<63 {
+		return nil, fmt.Errorf("%w: sparse: max_queries=%q, want an integer in [1, 2^63)", ErrOption, o["max_queries"])
+	}
 	s.MaxQueries = int64(mq)
 	switch e := o.String("early", "true"); e {
 	case "true":

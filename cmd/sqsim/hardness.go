@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +27,14 @@ func runHardness(args []string, stdout, stderr io.Writer) error {
 		return usagef("hardness: missing subcommand (want info, game, curve, escape or lpn)")
 	}
 	sub, rest := args[0], args[1:]
+	ew := newErrWriter(stdout)
+	if err := runHardnessSub(sub, rest, ew, stderr); err != nil {
+		return err
+	}
+	return ew.Err()
+}
+
+func runHardnessSub(sub string, rest []string, stdout, stderr io.Writer) error {
 	switch sub {
 	case "-h", "--help", "help":
 		fmt.Fprintf(stdout, "usage: sqsim hardness %s\n\n", hardnessUsage)
@@ -46,6 +56,47 @@ func runHardness(args []string, stdout, stderr io.Writer) error {
 		return runHardnessLPN(rest, stdout)
 	}
 	return usagef("hardness: unknown subcommand %q (want info, game, curve, escape or lpn)", sub)
+}
+
+// Limits of the hardness commands: sizes beyond them would run far longer
+// than a user expects (minutes to hours, or out of memory), so they are
+// refused up front as usage errors naming the limit. Measured on a 2-core
+// machine; see each use.
+const (
+	// gameMaxD is the adversary's largest dimension (supports are packed
+	// two bytes per coordinate).
+	gameMaxD = 65535
+	// gameMaxK: at d = 200, k = 32 two gd steps take about 1 s; at
+	// d = 2000, k = 1000 one did not finish in a minute (1 GB).
+	gameMaxK = 32
+	// enumerateLimit: --mode enumerate evaluates every survivor on every
+	// query; at C(d, k) = 4845 one gd step takes about 1 s.
+	enumerateLimit = 2000
+	// supportSearchLimit: support search (sparse, and hardness curve) asks
+	// C(d, k) + 1 queries; at C(d, k) = 4.9e5 it takes about 20 s.
+	supportSearchLimit = 1_000_000
+	// gameMaxSteps, gameMaxBudget: the iteration options of the game's
+	// learners (steps) and of random (budget); 1e4 gd steps take 1 s at
+	// d = 8, 1e5 random queries 3 s.
+	gameMaxSteps  = 100_000
+	gameMaxBudget = 1_000_000
+	// infoMaxK: kappa_k and M_k take about 0.5 s at k = 2000 and 5 s at
+	// k = 1e4.
+	infoMaxK = 2000
+	// escapeMaxD and escapeMaxWork: a gradient step costs about 2-6 us per
+	// coordinate; the default run is 5 x (8+16+32+64+128) x 20000 = 2.5e7.
+	escapeMaxD    = 100_000
+	escapeMaxWork = 1e8
+	// lpnMaxWork: d (C(d, k) + 1) queries in all; with the sample oracle
+	// the default d = 8, k = 2 (232) takes about a minute.
+	lpnMaxWorkSample = 1000
+	lpnMaxWorkExact  = 1_000_000
+)
+
+// supportsFloat is C(d, k) as a float64 (+Inf beyond range).
+func supportsFloat(d, k int) float64 {
+	f, _ := new(big.Float).SetInt(hardness.Binomial(d, k)).Float64()
+	return f
 }
 
 // familyArgs validates d, k and eta as a usage error.
@@ -84,6 +135,9 @@ func runHardnessInfo(args []string, stdout io.Writer) error {
 	}
 	if err := familyArgs("hardness info", *d, *k, *eta); err != nil {
 		return err
+	}
+	if *k > infoMaxK {
+		return usagef("hardness info: --k %d, want k <= %d (kappa_k and M_k are computed for k <= %d)", *k, infoMaxK, infoMaxK)
 	}
 	if err := tauArg("hardness info", *tau); err != nil {
 		return err
@@ -133,15 +187,15 @@ func runHardnessInfo(args []string, stdout io.Writer) error {
 
 func runHardnessGame(args []string, stdout io.Writer) error {
 	f := newFlags("hardness game", "--d D --k K --tau T --learner NAME [--eta E] --seed S [--set key=value]... [--max-queries N] [--mode auto|enumerate|structured] [--records FILE] [--json]", stdout)
-	d := f.Int("d", 0, "dimension (required)")
-	k := f.Int("k", 0, "support size: 1 or even (required)")
+	d := f.Int("d", 0, "dimension (required, at most 65535)")
+	k := f.Int("k", 0, "support size: 1 or even (required, at most 32)")
 	eta := f.Float64("eta", 0, "label noise rate in [0, 1/2)")
-	tau := f.Float64("tau", 0, "tolerance of the learner's queries (required)")
+	tau := f.Float64("tau", 0, "the game's tolerance (required): every query is answered at a tolerance >= tau, whatever the learner asks, and every learner gets tol = tau unless --set tol=... is given")
 	name := f.String("learner", "", "learner: gd, sparse, random, or any registered learner (required)")
 	seed := f.Uint64("seed", 1, "seed of the learner's randomness and of the adversary's choices")
 	maxQ := f.Int("max-queries", 0, "query budget; a learner that exceeds it gives up (0: none)")
-	modeS := f.String("mode", "auto", "survivor accounting: auto (enumerate when C(d,k) <= 500), enumerate, structured")
-	records := f.String("records", "", "write the adversary's per-query records as JSON Lines to FILE")
+	modeS := f.String("mode", "auto", "survivor accounting: auto (enumerate when C(d,k) <= 500), enumerate (C(d,k) <= 2000), structured")
+	records := f.String("records", "", "write the adversary's per-query records as JSON Lines to FILE (with asked_tol and effective_tol)")
 	asJSON := f.Bool("json", false, "print one JSON object")
 	var sets setFlags
 	f.Var(&sets, "set", "learner option key=value (repeatable), e.g. --set steps=50")
@@ -159,6 +213,12 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 	if err := tauArg("hardness game", *tau); err != nil {
 		return err
 	}
+	if *d > gameMaxD {
+		return usagef("hardness game: --d %d, the adversary handles d <= %d", *d, gameMaxD)
+	}
+	if *k > gameMaxK {
+		return usagef("hardness game: --k %d, the game handles k <= %d", *k, gameMaxK)
+	}
 	if *name != "random" {
 		if _, ok := learners.Lookup(*name); !ok {
 			return usagef("hardness game: unknown learner %q (known: random, %s)", *name, strings.Join(learners.Names(), ", "))
@@ -171,44 +231,60 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("hardness game: --mode %q, want auto, enumerate or structured", *modeS)
 	}
+	supports := supportsFloat(*d, *k)
+	if mode == hardness.ModeEnumerate && supports > enumerateLimit {
+		return usagef("hardness game: --mode enumerate with C(%d, %d) = %s supports, want at most %d (enumeration evaluates every survivor on every query; use --mode structured)",
+			*d, *k, hardness.Binomial(*d, *k), enumerateLimit)
+	}
 	opts, err := parseSets("hardness game", sets)
 	if err != nil {
 		return err
 	}
-	res, err := hardness.PlayGame(hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
-		Seed: *seed, MaxQueries: *maxQ, Adversary: hardness.AdversaryOptions{Mode: mode}})
+	if err := gameOptionLimits(*name, *d, *k, supports, opts); err != nil {
+		return err
+	}
+	var out *atomicFile
+	if *records != "" {
+		if out, err = createAtomic(*records); err != nil {
+			return usagef("hardness game: --records %q: %v", *records, err)
+		}
+	}
+	traj := &trajectory{}
+	cfg := hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
+		Seed: *seed, MaxQueries: *maxQ, Adversary: hardness.AdversaryOptions{Mode: mode}, DropRecords: true,
+		OnRecord: func(r hardness.Record) error {
+			traj.add(r)
+			if out != nil {
+				return writeJSON(out, r)
+			}
+			return nil
+		}}
+	res, err := hardness.PlayGame(cfg)
+	if err == nil && out != nil {
+		err = out.Commit()
+		out = nil
+	}
+	if out != nil {
+		out.Abort()
+	}
 	if err != nil {
 		if errors.Is(err, learners.ErrOption) || errors.Is(err, learners.ErrUnknown) {
 			return usagef("hardness game: %v", err)
 		}
 		return err
 	}
-	if *records != "" {
-		fh, err := os.Create(*records)
-		if err != nil {
-			return err
-		}
-		for _, r := range res.Records {
-			if err := writeJSON(fh, r); err != nil {
-				fh.Close()
-				return err
-			}
-		}
-		if err := fh.Close(); err != nil {
-			return err
-		}
-	}
-	traj := thinRecords(res.Records, 200)
+	shown := traj.shown(200)
 	if !*asJSON {
-		traj = thinRecords(res.Records, 24)
+		shown = traj.shown(24)
 	}
 	if *asJSON {
 		cfg := map[string]any{"d": *d, "k": *k, "eta": num(*eta), "tau": num(*tau), "learner": *name, "seed": *seed,
-			"options": res.LearnerOpts, "max_queries": *maxQ, "mode": *modeS}
-		tr := make([]map[string]any, len(traj))
-		for i, r := range traj {
+			"options": res.LearnerOpts, "max_queries": *maxQ, "mode": *modeS, "tol_floor": num(res.TolFloor)}
+		tr := make([]map[string]any, len(shown))
+		for i, r := range shown {
 			tr[i] = map[string]any{"seq": r.Seq, "survivors": r.Survivors, "survivors_kind": r.SurvivorsKind,
-				"eliminated": r.Eliminated, "eliminated_kind": r.ElimKind, "method": r.Method, "forced": r.Forced}
+				"eliminated": r.Eliminated, "eliminated_kind": r.ElimKind, "method": r.Method, "forced": r.Forced,
+				"asked_tol": num(r.AskedTol), "effective_tol": num(r.EffectiveTol)}
 		}
 		return writeJSON(stdout, map[string]any{
 			"identified": res.Identified, "queries": res.Queries, "scalar_queries": res.ScalarQueries,
@@ -219,11 +295,19 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 			"support": res.Verdict.Support, "good_for": res.Verdict.GoodFor, "examined": res.Verdict.Examined,
 			"exhaustive": res.Verdict.Exhaustive, "gave_up": res.GaveUp, "learner_error": res.LearnerError,
 			"forced": res.Forced, "mode": res.Mode, "learner": res.Learner, "note": res.Verdict.Note,
+			"tau": num(res.Tau), "tol_floor": num(res.TolFloor), "effective_tol": num(res.MinEffectiveTol),
+			"min_asked_tol": num(res.MinAskedTol), "raised_by_floor": res.Raised, "learner_tol": res.LearnerOpts["tol"],
 			"trajectory": tr, "manifest": manifest("hardness game", cfg),
 		})
 	}
 	fmt.Fprintf(stdout, "game: %s against the parity adversary (%s accounting), d = %d, k = %d, eta = %g, tau = %g\n",
 		res.Learner, res.Mode, *d, *k, *eta, *tau)
+	if res.Queries > 0 {
+		fmt.Fprintf(stdout, "  tolerance       every query answered at >= %g (floor %g; smallest asked %g, %d queries raised to the floor; learner tol = %s)\n",
+			res.MinEffectiveTol, res.TolFloor, res.MinAskedTol, res.Raised, res.LearnerOpts["tol"])
+	} else {
+		fmt.Fprintf(stdout, "  tolerance       floor %g (no query asked; learner tol = %s)\n", res.TolFloor, res.LearnerOpts["tol"])
+	}
 	fmt.Fprintf(stdout, "  identified      %v  (loss %.10g vs opt_S + eps = %.10g + %.4g)\n", res.Identified, res.Verdict.Loss, res.Verdict.OptS, res.Verdict.Eps)
 	if res.GaveUp {
 		fmt.Fprintf(stdout, "  gave up         %s\n", res.LearnerError)
@@ -241,9 +325,9 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  forced answers  %d\n", res.Forced)
 	fmt.Fprintf(stdout, "  truth picked    S = %v  (%d survivors examined, exhaustive %v; h good for %d of them)\n",
 		res.Verdict.Support, res.Verdict.Examined, res.Verdict.Exhaustive, res.Verdict.GoodFor)
-	if len(traj) > 0 {
+	if len(shown) > 0 {
 		fmt.Fprintf(stdout, "\n  %8s  %-14s %-12s %-22s %-22s\n", "query", "method", "forced", "eliminated", "survivors after")
-		for _, r := range traj {
+		for _, r := range shown {
 			el := r.Eliminated
 			if r.ElimKind != "exact" {
 				el = "<= " + el
@@ -254,11 +338,145 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 			}
 			fmt.Fprintf(stdout, "  %8d  %-14s %-12v %-22s %-22s\n", r.Seq+1, r.Method, r.Forced, el, sv)
 		}
-		if len(traj) < len(res.Records) {
-			fmt.Fprintf(stdout, "  (%d of %d queries shown; --records FILE writes all)\n", len(traj), len(res.Records))
+		if len(shown) < traj.n {
+			fmt.Fprintf(stdout, "  (%d of %d queries shown; --records FILE writes all)\n", len(shown), traj.n)
 		}
 	}
 	return nil
+}
+
+// gameOptionLimits refuses up front learner options and sizes whose game
+// could not finish in reasonable time: iteration counts beyond the limits,
+// and a support search over more supports than it may ask queries (or than
+// supportSearchLimit, unless max_queries is raised explicitly).
+func gameOptionLimits(name string, d, k int, supports float64, opts learners.Options) error {
+	for _, lim := range []struct {
+		key string
+		max int
+	}{{"steps", gameMaxSteps}, {"budget", gameMaxBudget}} {
+		if v, ok := opts[lim.key]; ok {
+			if n, err := strconv.Atoi(v); err == nil && n > lim.max {
+				return usagef("hardness game: --set %s=%d, want at most %d in the game", lim.key, n, lim.max)
+			}
+		}
+	}
+	if name != "sparse" {
+		return nil
+	}
+	kk := k
+	if v, ok := opts["k"]; ok {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= d {
+			kk = n
+		}
+	}
+	if kk != k {
+		supports = supportsFloat(d, kk)
+	}
+	need := hardness.Binomial(d, kk)
+	if v, ok := opts["max_queries"]; ok {
+		mq, err := opts.Float("max_queries", 0)
+		if err != nil || mq != math.Trunc(mq) || mq < 1 {
+			return usagef("hardness game: --set max_queries=%s, want a positive integer", v)
+		}
+		if supports > mq {
+			return usagef("hardness game: the support search needs C(%d, %d) = %s queries, more than max_queries = %s: it cannot finish", d, kk, need, v)
+		}
+		return nil
+	}
+	if supports > supportSearchLimit {
+		return usagef("hardness game: the support search needs C(%d, %d) = %s queries, more than the game's limit %d (give --set max_queries=N to allow more)", d, kk, need, supportSearchLimit)
+	}
+	return nil
+}
+
+// trajectory keeps the records a game's report shows, without keeping all
+// of them: every record while there are at most trajFull (the report is
+// then thinRecords of all of them), afterwards the first, up to trajForced
+// forced ones, a geometric spread (ratio trajRatio) and the last.
+type trajectory struct {
+	recs   []hardness.Record
+	n      int // records seen
+	thin   bool
+	next   float64 // smallest Seq kept by the geometric spread once thinned
+	forced int
+	last   hardness.Record
+}
+
+const (
+	trajFull   = 1 << 14
+	trajForced = 1000
+	trajRatio  = 1.01
+)
+
+func (t *trajectory) add(r hardness.Record) {
+	t.n++
+	t.last = r
+	if !t.thin {
+		t.recs = append(t.recs, r)
+		if len(t.recs) > trajFull {
+			old := t.recs
+			t.thin, t.recs = true, nil
+			for _, o := range old {
+				if t.keep(o) {
+					t.recs = append(t.recs, o)
+				}
+			}
+		}
+		return
+	}
+	if t.keep(r) {
+		t.recs = append(t.recs, r)
+	}
+}
+
+func (t *trajectory) keep(r hardness.Record) bool {
+	if r.Forced && t.forced < trajForced {
+		t.forced++
+		return true
+	}
+	if float64(r.Seq) >= t.next {
+		for t.next <= float64(r.Seq) {
+			t.next = math.Max(t.next*trajRatio, t.next+1)
+		}
+		return true
+	}
+	return false
+}
+
+// shown returns at most about n records to report (see thinRecords).
+func (t *trajectory) shown(n int) []hardness.Record {
+	if !t.thin {
+		return thinRecords(t.recs, n)
+	}
+	list := t.recs
+	if len(list) == 0 || list[len(list)-1].Seq != t.last.Seq {
+		list = append(slices.Clone(list), t.last)
+	}
+	// As thinRecords, by sequence number: the first, the last, the forced
+	// ones and, for each point of the geometric spread, the latest kept
+	// record at or before it.
+	keep := map[int]bool{0: true, len(list) - 1: true}
+	for i, r := range list {
+		if r.Forced {
+			keep[i] = true
+		}
+	}
+	for x := 1.0; x < float64(t.n); x *= math.Pow(float64(t.n), 1/float64(n/2)) {
+		i := sort.Search(len(list), func(i int) bool { return list[i].Seq > int(x) }) - 1
+		if i >= 0 {
+			keep[i] = true
+		}
+	}
+	idx := make([]int, 0, len(keep))
+	for i := range keep {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	out := make([]hardness.Record, 0, len(idx))
+	for _, i := range idx {
+		out = append(out, list[i])
+	}
+	return out
 }
 
 // thinRecords keeps at most n records: the first, the last, every forced
@@ -300,6 +518,9 @@ func (m dimsFlag) Set(v string) error {
 	k, err := strconv.Atoi(strings.TrimSpace(ks))
 	if err != nil {
 		return fmt.Errorf("k %q is not an integer", ks)
+	}
+	if _, dup := m[k]; dup {
+		return fmt.Errorf("dimensions for k = %d are given twice", k)
 	}
 	list, err := intList(ds)
 	if err != nil {
@@ -345,6 +566,11 @@ func runHardnessCurve(args []string, stdout, stderr io.Writer) error {
 	if !(*tauFrac > 0) {
 		return usagef("hardness curve: --tau-frac %v, want > 0", *tauFrac)
 	}
+	for k := range dims {
+		if !slices.Contains(ks, k) {
+			return usagef("hardness curve: --dims %d=... but --k %s does not include k = %d", k, *ksS, k)
+		}
+	}
 	for _, k := range ks {
 		ds := dims[k]
 		if len(ds) == 0 {
@@ -357,7 +583,26 @@ func runHardnessCurve(args []string, stdout, stderr io.Writer) error {
 			if err := familyArgs("hardness curve", d, k, *eta); err != nil {
 				return err
 			}
+			if d > gameMaxD {
+				return usagef("hardness curve: d = %d for k = %d, the adversary handles d <= %d", d, k, gameMaxD)
+			}
+			if supportsFloat(d, k) > supportSearchLimit {
+				return usagef("hardness curve: d = %d, k = %d: the support search needs C(%d, %d) = %s queries, more than the limit %d",
+					d, k, d, k, hardness.Binomial(d, k), supportSearchLimit)
+			}
 		}
+	}
+	var fig *atomicFile
+	if *svg != "" {
+		var err error
+		if fig, err = createAtomic(*svg); err != nil {
+			return usagef("hardness curve: --svg %q: %v", *svg, err)
+		}
+		defer func() {
+			if fig != nil {
+				fig.Abort()
+			}
+		}()
 	}
 	cfg := hardness.CurveConfig{Ks: ks, Ds: map[int][]int(dims), Eta: *eta, TauFrac: *tauFrac, Seed: *seed}
 	if isTerminal(stderr) {
@@ -369,8 +614,13 @@ func runHardnessCurve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *svg != "" {
-		if err := writeCurveSVG(*svg, pts, fits); err != nil {
+	if fig != nil {
+		if err := writeCurveSVG(fig, pts, fits); err != nil {
+			return err
+		}
+		err := fig.Commit()
+		fig = nil
+		if err != nil {
 			return err
 		}
 	}
@@ -435,19 +685,31 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 	if *k >= 6 {
 		ds = []int{8, 12, 16, 24, 32, 48}
 	}
-	if *dsS != "" {
+	if f.set("d") {
+		if strings.TrimSpace(*dsS) == "" {
+			return usagef("hardness escape: --d is empty, want dimensions like 8,16,32")
+		}
 		var err error
 		if ds, err = intList(*dsS); err != nil {
 			return usagef("hardness escape: --d: %v", err)
 		}
 	}
+	sumD := 0.0
 	for _, d := range ds {
 		if err := familyArgs("hardness escape", d, *k, *eta); err != nil {
 			return err
 		}
+		if d > escapeMaxD {
+			return usagef("hardness escape: --d %d, want d <= %d", d, escapeMaxD)
+		}
+		sumD += float64(d)
 	}
 	if *seeds < 1 || *maxSteps < 1 {
 		return usagef("hardness escape: --seeds %d and --max-steps %d must be >= 1", *seeds, *maxSteps)
+	}
+	if work := float64(*seeds) * sumD * float64(*maxSteps); work > escapeMaxWork {
+		return usagef("hardness escape: seeds x sum of d x max-steps = %d x %.0f x %d = %.3g exceeds the limit %.0e (the default run is 2.5e7)",
+			*seeds, sumD, *maxSteps, work, escapeMaxWork)
 	}
 	cfg := hardness.EscapeConfig{K: *k, Ds: ds, Seeds: *seeds, Eta: *eta, MaxSteps: *maxSteps}
 	if isTerminal(stderr) {
@@ -511,6 +773,14 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 	if *orc != "sample" && *orc != "exact" {
 		return usagef("hardness lpn: --oracle %q, want sample or exact", *orc)
 	}
+	limit := float64(lpnMaxWorkSample)
+	if *orc == "exact" {
+		limit = lpnMaxWorkExact
+	}
+	if work := float64(*d) * (supportsFloat(*d, *k) + 1); *d > gameMaxD || work > limit {
+		return usagef("hardness lpn: d = %d, k = %d: the reduction asks d (C(d, k) + 1) = %.4g queries, more than the limit %.0f with the %s oracle",
+			*d, *k, work, limit, *orc)
+	}
 	res, err := hardness.LPN(hardness.LPNConfig{D: *d, K: *k, Eta: *eta, Seed: *seed, Oracle: *orc})
 	if err != nil {
 		return err
@@ -532,7 +802,7 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 
 // writeCurveSVG draws queries against d on log-log axes, one series per k,
 // with the fitted lines, as a self-contained SVG.
-func writeCurveSVG(path string, pts []hardness.CurvePoint, fits []hardness.CurveFit) error {
+func writeCurveSVG(w io.Writer, pts []hardness.CurvePoint, fits []hardness.CurveFit) error {
 	const W, H, L, R, T, B = 640.0, 440.0, 70.0, 150.0, 30.0, 50.0
 	minD, maxD, minQ, maxQ := math.Inf(1), 0.0, math.Inf(1), 0.0
 	for _, p := range pts {
@@ -596,5 +866,6 @@ func writeCurveSVG(path string, pts []hardness.CurvePoint, fits []hardness.Curve
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="%s" font-size="10">(d-(k-1)/2)^%.2f</text>`+"\n", W-R+10, T+34+36*float64(i), col, ft.CenteredExponent)
 	}
 	b.WriteString("</svg>\n")
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
