@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -115,5 +116,138 @@ func TestHardnessCurveSmall(t *testing.T) {
 	}
 	if b, err := os.ReadFile(svg); err != nil || !strings.Contains(string(b), "<svg") {
 		t.Errorf("figure: %v", err)
+	}
+}
+
+// TestHardnessRefusedInputs: every input that used to hang, run out of
+// memory, exit 1 or be accepted silently is a usage error (status 2, one
+// line on stderr naming the value or the limit, nothing on stdout).
+func TestHardnessRefusedInputs(t *testing.T) {
+	dir := t.TempDir()
+	game := func(extra ...string) []string {
+		return append([]string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3"}, extra...)
+	}
+	for _, c := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"escape huge d", "100000", []string{"hardness", "escape", "--k", "4", "--d", "1000000000"}},
+		{"game steps=1e9", "steps=1000000000", game("--learner", "gd", "--set", "steps=1000000000")},
+		{"random budget", "budget", game("--learner", "random", "--set", "budget=1000000000")},
+		{"escape seeds", "1e+08", []string{"hardness", "escape", "--seeds", "1000000000"}},
+		{"escape max-steps", "exceeds the limit", []string{"hardness", "escape", "--max-steps", "1000000000"}},
+		{"info huge k", "k <= 2000", []string{"hardness", "info", "--d", "1000000", "--k", "100000"}},
+		{"curve mismatched dims", "does not include k = 4", []string{"hardness", "curve", "--k", "2", "--dims", "4=8"}},
+		{"curve duplicate dims", "twice", []string{"hardness", "curve", "--k", "2", "--dims", "2=6", "--dims", "2=8"}},
+		{"curve huge d", "65535", []string{"hardness", "curve", "--k", "2", "--dims", "2=1000000000"}},
+		{"curve too many supports", "1000000", []string{"hardness", "curve", "--k", "4", "--dims", "4=8,100"}},
+		{"game d > 65535", "65535", []string{"hardness", "game", "--d", "70000", "--k", "2", "--tau", "1e-3", "--learner", "gd"}},
+		{"game huge k", "k <= 32", []string{"hardness", "game", "--d", "2000", "--k", "1000", "--tau", "1e-3", "--learner", "gd"}},
+		{"enumerate too large", "at most 2000", []string{"hardness", "game", "--d", "100", "--k", "4", "--tau", "1e-3", "--learner", "gd", "--mode", "enumerate"}},
+		{"enumerate beyond 5e7", "at most 2000", []string{"hardness", "game", "--d", "1000", "--k", "4", "--tau", "1e-3", "--learner", "gd", "--mode", "enumerate"}},
+		{"lpn huge d", "limit", []string{"hardness", "lpn", "--d", "1000000000"}},
+		{"lpn too many queries", "limit 1000", []string{"hardness", "lpn", "--d", "40", "--k", "2"}},
+		{"records in a missing directory", "--records", game("--learner", "sparse", "--records", filepath.Join(dir, "no", "rec.jsonl"))},
+		{"records is a directory", "directory", game("--learner", "sparse", "--records", dir)},
+		{"svg in a missing directory", "--svg", []string{"hardness", "curve", "--k", "2", "--dims", "2=6,8", "--svg", filepath.Join(dir, "no", "c.svg")}},
+		{"escape empty d", "--d is empty", []string{"hardness", "escape", "--d", ""}},
+		{"sparse support search cannot finish", "C(60000, 8)", []string{"hardness", "game", "--d", "60000", "--k", "8", "--tau", "1e-3", "--learner", "sparse"}},
+		{"sparse beyond max_queries", "max_queries = 100", []string{"hardness", "game", "--d", "20", "--k", "2", "--tau", "1e-3", "--learner", "sparse", "--set", "max_queries=100"}},
+		{"max_queries=1e40", "max_queries", game("--learner", "sparse", "--set", "max_queries=1e40")},
+		{"max_queries=2.5", "max_queries", game("--learner", "sparse", "--set", "max_queries=2.5")},
+	} {
+		t.Run(c.name, func(t *testing.T) { usageFails(t, c.want, c.args...) })
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("refused runs left files behind: %v", ents)
+	}
+}
+
+// failWriter fails every write.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func TestHardnessStdoutError(t *testing.T) {
+	for _, args := range [][]string{
+		{"hardness", "game", "--d", "8", "--k", "2", "--tau", "0.01", "--learner", "random", "--set", "budget=5"},
+		{"hardness", "info", "--d", "20", "--k", "2"},
+	} {
+		t.Run(args[1], func(t *testing.T) {
+			var errb strings.Builder
+			code := run(args, failWriter{}, &errb)
+			if code != 1 || !strings.Contains(errb.String(), "no space left") || strings.Count(strings.TrimRight(errb.String(), "\n"), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q; want 1 and one line naming the write error", code, errb.String())
+			}
+		})
+	}
+}
+
+// TestHardnessGameTolerance: the game states the tolerance it enforced;
+// a learner asking 1e-6 is answered at the floor.
+func TestHardnessGameTolerance(t *testing.T) {
+	dir := t.TempDir()
+	rec := filepath.Join(dir, "rec.jsonl")
+	code, out, errs := runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-2", "--learner", "gd", "--set", "steps=3", "--set", "tol=1e-6", "--records", rec, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r["tol_floor"] != 0.01 || r["effective_tol"] != 0.01 || r["min_asked_tol"] != 1e-6 || r["raised_by_floor"] != r["queries"] || r["tau"] != 0.01 {
+		t.Errorf("tol_floor %v, effective_tol %v, min_asked_tol %v, raised %v of %v", r["tol_floor"], r["effective_tol"], r["min_asked_tol"], r["raised_by_floor"], r["queries"])
+	}
+	b, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if float64(len(lines)) != r["queries"] {
+		t.Errorf("%d records, %v queries", len(lines), r["queries"])
+	}
+	for i, l := range lines {
+		var rr map[string]any
+		if err := json.Unmarshal([]byte(l), &rr); err != nil {
+			t.Fatal(err)
+		}
+		if rr["asked_tol"] != 1e-6 || rr["effective_tol"] != 0.01 || rr["tau"] != 0.01 {
+			t.Errorf("record %d: asked %v, effective %v, tau %v", i, rr["asked_tol"], rr["effective_tol"], rr["tau"])
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d files, want the records only", len(ents))
+	}
+	code, out, _ = runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-2", "--learner", "chow")
+	if code != 0 || !strings.Contains(out, "every query answered at >= 0.01") || !strings.Contains(out, "learner tol = 0.01") {
+		t.Errorf("chow: exit %d, header %q", code, out)
+	}
+	// A game that fails leaves an existing records file as it was.
+	if err := os.WriteFile(rec, []byte("keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	usageFails(t, "nosuch", "hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-2", "--learner", "gd", "--set", "nosuch=1", "--records", rec)
+	if b, _ := os.ReadFile(rec); string(b) != "keep\n" {
+		t.Errorf("records file after a failed game: %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d files after a failed game, want 1", len(ents))
+	}
+}
+
+// TestHardnessGameNonFinite: a diverged gd (loss -Inf before) has not
+// identified S.
+func TestHardnessGameNonFinite(t *testing.T) {
+	code, out, errs := runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "gd", "--set", "step=1e300", "--set", "steps=2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r["identified"] != false || !strings.Contains(r["note"].(string), "non-finite") {
+		t.Errorf("identified %v, loss %v, note %v", r["identified"], r["loss"], r["note"])
 	}
 }
