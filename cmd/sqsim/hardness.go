@@ -84,9 +84,12 @@ const (
 	// k = 1e4.
 	infoMaxK = 2000
 	// escapeMaxD and escapeMaxWork: a gradient step costs about 2-6 us per
-	// coordinate; the default run is 5 x (8+16+32+64+128) x 20000 = 2.5e7.
+	// coordinate, and seeds x sum of d x max-steps bounds the steps times d
+	// of a run in which nothing escapes. The default run is
+	// 5 x (8+16+32+64+128) x 20000 = 2.5e7; the runs of docs/hardness.md go
+	// up to 21 x 2728 x 20000 = 1.15e9 (most runs escape early).
 	escapeMaxD    = 100_000
-	escapeMaxWork = 1e8
+	escapeMaxWork = 2e9
 	// lpnMaxWork: d (C(d, k) + 1) queries in all; with the sample oracle
 	// the default d = 8, k = 2 (232) takes about a minute.
 	lpnMaxWorkSample = 1000
