@@ -73,7 +73,7 @@ func (e *ReplayError) Unwrap() error { return ErrReplay }
 // digest must match it (an edited answer is caught).
 //
 // The first divergence is kept (Divergence) and every later query gets
-// the same error, so a learner that ignores an error cannot go on with
+// the same error (for damaged entries, from the first query on), so a learner that ignores an error cannot go on with
 // answers that are not its own. It is safe for concurrent use, but a
 // replay is only meaningful for a learner that asks in a fixed order.
 type ReplayOracle struct {
@@ -86,27 +86,36 @@ type ReplayOracle struct {
 }
 
 // Replay returns a replay oracle of the entries (as read by sq.ReadTrace).
+// The entries are checked first (see NewReplay); if they are inconsistent,
+// every Answer returns that error and nothing is replayed.
 func Replay(entries []sq.Entry) *ReplayOracle {
 	var es []sq.Entry
-	for _, e := range entries {
-		if !e.Free {
-			es = append(es, e)
-		}
-	}
-	return &ReplayOracle{entries: es, lastSeq: -1}
-}
-
-// NewReplay is Replay, with the entries checked up front: it returns an
-// error wrapping ErrReplay (a *ReplayError) for entries out of order or
-// an entry whose digest does not match.
-func NewReplay(entries []sq.Entry) (*ReplayOracle, error) {
-	o := Replay(entries)
 	last := -1
-	for i, e := range o.entries {
-		if err := checkEntry(i, e, last); err != nil {
-			return nil, err
+	var broken *ReplayError
+	for _, e := range entries {
+		if e.Free {
+			if broken == nil && e.Seq <= last {
+				broken = &ReplayError{Index: len(es), Seq: e.Seq, What: "order", Want: e}
+			}
+			last = e.Seq
+			continue
+		}
+		if broken == nil {
+			broken = checkEntry(len(es), e, last)
 		}
 		last = e.Seq
+		es = append(es, e)
+	}
+	return &ReplayOracle{entries: es, lastSeq: -1, div: broken}
+}
+
+// NewReplay is Replay that returns the error of inconsistent entries up
+// front: a *ReplayError wrapping ErrReplay for entries out of order (their
+// Seq must increase) or an entry whose digest does not match its record.
+func NewReplay(entries []sq.Entry) (*ReplayOracle, error) {
+	o := Replay(entries)
+	if o.div != nil {
+		return nil, o.div
 	}
 	return o, nil
 }
