@@ -3,11 +3,9 @@ package sq
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"math"
 	"strconv"
@@ -290,50 +288,72 @@ func (b Budget) Check(s Summary, q *Query, tau float64) error {
 // encoding of every field but Digest (floats by their bits, every NaN
 // alike, since JSON keeps no NaN payload).
 func (e Entry) ComputeDigest() string {
-	h := fnv.New64a()
-	var b [8]byte
-	u := func(x uint64) {
-		binary.LittleEndian.PutUint64(b[:], x)
-		h.Write(b[:])
-	}
-	f := func(x float64) {
-		if math.IsNaN(x) {
-			x = math.NaN()
-		}
-		u(math.Float64bits(x))
-	}
-	s := func(x string) {
-		u(uint64(len(x)))
-		io.WriteString(h, x)
-	}
-	t := func(x bool) {
-		if x {
-			u(1)
-		} else {
-			u(0)
-		}
-	}
-	s("sqsim trace entry v2")
-	u(uint64(e.Seq))
-	u(uint64(e.Round))
-	s(e.Name)
-	s(e.Class)
-	f(e.Bound)
-	u(uint64(e.Dim))
-	f(e.Tol)
-	f(e.EffTol)
-	s(e.Norm)
-	t(e.Free)
-	u(uint64(len(e.Answer)))
+	h := fnv64a(fnvOffset)
+	h.str("sqsim trace entry v2")
+	h.u64(uint64(e.Seq))
+	h.u64(uint64(e.Round))
+	h.str(e.Name)
+	h.str(e.Class)
+	h.f64(e.Bound)
+	h.u64(uint64(e.Dim))
+	h.f64(e.Tol)
+	h.f64(e.EffTol)
+	h.str(e.Norm)
+	h.flag(e.Free)
+	h.u64(uint64(len(e.Answer)))
 	for _, v := range e.Answer {
-		f(v)
+		h.f64(v)
 	}
-	u(uint64(e.Nanos))
-	s(e.Fingerprint)
-	s(e.Oracle)
-	u(uint64(e.Samples))
-	t(e.Pool)
-	return fmt.Sprintf("%016x", h.Sum64())
+	h.u64(uint64(e.Nanos))
+	h.str(e.Fingerprint)
+	h.str(e.Oracle)
+	h.u64(uint64(e.Samples))
+	h.flag(e.Pool)
+	const hex = "0123456789abcdef"
+	var out [16]byte
+	for i, x := 15, uint64(h); i >= 0; i, x = i-1, x>>4 {
+		out[i] = hex[x&15]
+	}
+	return string(out[:])
+}
+
+// fnv64a is a 64-bit FNV-1a hash (as hash/fnv's New64a) that does not
+// allocate.
+type fnv64a uint64
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func (h *fnv64a) u64(x uint64) {
+	for range 8 {
+		*h = (*h ^ fnv64a(x&0xff)) * fnvPrime
+		x >>= 8
+	}
+}
+
+func (h *fnv64a) str(s string) {
+	h.u64(uint64(len(s)))
+	for i := 0; i < len(s); i++ {
+		*h = (*h ^ fnv64a(s[i])) * fnvPrime
+	}
+}
+
+// f64 hashes x by its bits, every NaN alike.
+func (h *fnv64a) f64(x float64) {
+	if math.IsNaN(x) {
+		x = math.NaN()
+	}
+	h.u64(math.Float64bits(x))
+}
+
+func (h *fnv64a) flag(b bool) {
+	if b {
+		h.u64(1)
+	} else {
+		h.u64(0)
+	}
 }
 
 // ErrLedger is the sentinel of entries a ledger refuses to record (see
@@ -494,7 +514,9 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
 		Samples: info.Samples, Pool: info.Pool,
 	}
-	e.Digest = e.ComputeDigest()
+	if !l.noKeep || (l.stream != nil && l.werr == nil) {
+		e.Digest = e.ComputeDigest() // only for an entry kept or written
+	}
 	l.seq++
 	if !l.noKeep {
 		l.entries = append(l.entries, e)

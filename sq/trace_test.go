@@ -2,9 +2,11 @@ package sq_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"strings"
 	"testing"
@@ -343,6 +345,56 @@ func TestMinAskedTol(t *testing.T) {
 		l.Record(sq.Chow(1), 0.4, []float64{0}, sq.Info{})
 		if got := l.MinAskedTol(); got != 0.2 {
 			t.Errorf("MinAskedTol %g, want 0.2", got)
+		}
+	}
+}
+
+// ComputeDigest is FNV-1a 64 (checked against hash/fnv) of the canonical
+// little-endian encoding of the fields, and every field changes it.
+func TestComputeDigest(t *testing.T) {
+	e := sq.Entry{Seq: 3, Round: 2, Name: "y*x", Class: "correlational", Bound: 1, Dim: 2, Tol: 1e-3, EffTol: 1e-2,
+		Norm: "l2", Free: true, Answer: sq.Floats{0.5, math.NaN()}, Nanos: 7, Fingerprint: "ab", Oracle: "exact", Samples: 9, Pool: true}
+	h := fnv.New64a()
+	u := func(x uint64) { h.Write(binary.LittleEndian.AppendUint64(nil, x)) }
+	s := func(x string) { u(uint64(len(x))); h.Write([]byte(x)) }
+	f := func(x float64) { u(math.Float64bits(x)) }
+	s("sqsim trace entry v2")
+	u(3)
+	u(2)
+	s("y*x")
+	s("correlational")
+	f(1)
+	u(2)
+	f(1e-3)
+	f(1e-2)
+	s("l2")
+	u(1)
+	u(2)
+	f(0.5)
+	f(math.NaN())
+	u(7)
+	s("ab")
+	s("exact")
+	u(9)
+	u(1)
+	if got, want := e.ComputeDigest(), fmt.Sprintf("%016x", h.Sum64()); got != want {
+		t.Errorf("digest %s, hash/fnv gives %s", got, want)
+	}
+	base := e.ComputeDigest()
+	for name, edit := range map[string]func(*sq.Entry){
+		"seq": func(e *sq.Entry) { e.Seq++ }, "round": func(e *sq.Entry) { e.Round++ }, "name": func(e *sq.Entry) { e.Name = "y" },
+		"class": func(e *sq.Entry) { e.Class = "" }, "bound": func(e *sq.Entry) { e.Bound = 2 }, "dim": func(e *sq.Entry) { e.Dim = 3 },
+		"tol": func(e *sq.Entry) { e.Tol = math.Nextafter(1e-3, 1) }, "eff_tol": func(e *sq.Entry) { e.EffTol = 0 },
+		"norm": func(e *sq.Entry) { e.Norm = "coord" }, "free": func(e *sq.Entry) { e.Free = false },
+		"answer": func(e *sq.Entry) { e.Answer = sq.Floats{0.5, 1} }, "ns": func(e *sq.Entry) { e.Nanos = 8 },
+		"fp": func(e *sq.Entry) { e.Fingerprint = "ac" }, "oracle": func(e *sq.Entry) { e.Oracle = "noise" },
+		"samples": func(e *sq.Entry) { e.Samples = 0 }, "pool": func(e *sq.Entry) { e.Pool = false },
+	} {
+		c := e
+		c.Answer = append(sq.Floats(nil), e.Answer...)
+		edit(&c)
+		if c.ComputeDigest() == base {
+			t.Errorf("changing %s leaves the digest %s", name, base)
 		}
 	}
 }
