@@ -330,6 +330,17 @@ func TestTraceNonFinite(t *testing.T) {
 	if tr.Manifest.World["nan"] != "NaN" {
 		t.Errorf("world %v: want the NaN written as \"NaN\"", tr.Manifest.World)
 	}
+	t.Run("a manifest that cannot be written is an error, not a silent gap", func(t *testing.T) {
+		l := sq.NewSummaryLedger()
+		m := sq.NewManifest("test")
+		m.Tol = math.NaN()
+		var buf bytes.Buffer
+		l.StreamWithManifest(&buf, m)
+		l.Record(sq.Chow(1), 0.1, []float64{1}, sq.Info{})
+		if err := l.Err(); err == nil || buf.Len() != 0 || l.Summary().Queries != 1 {
+			t.Errorf("Err() = %v, %d bytes written, %d queries counted", err, buf.Len(), l.Summary().Queries)
+		}
+	})
 }
 
 // MinAskedTol is the smallest asked tolerance of a non-free entry, in a
