@@ -78,35 +78,37 @@ func (e *ReplayError) Unwrap() error { return ErrReplay }
 // replay is only meaningful for a learner that asks in a fixed order.
 type ReplayOracle struct {
 	mu      sync.Mutex
-	entries []sq.Entry
+	all     []sq.Entry // the entries given (not copied)
+	entries []int      // the positions in all of the non-free ones
 	next    int
 	lastSeq int
 	minTol  float64
 	div     *ReplayError
 }
 
-// Replay returns a replay oracle of the entries (as read by sq.ReadTrace).
+// Replay returns a replay oracle of the entries (as read by sq.ReadTrace),
+// which it keeps without copying: do not change them while replaying.
 // The entries are checked first (see NewReplay); if they are inconsistent,
 // every Answer returns that error and nothing is replayed.
 func Replay(entries []sq.Entry) *ReplayOracle {
-	var es []sq.Entry
+	var idx []int
 	last := -1
 	var broken *ReplayError
-	for _, e := range entries {
+	for i, e := range entries {
 		if e.Free {
 			if broken == nil && e.Seq <= last {
-				broken = &ReplayError{Index: len(es), Seq: e.Seq, What: "order", Want: e}
+				broken = &ReplayError{Index: len(idx), Seq: e.Seq, What: "order", Want: e}
 			}
 			last = e.Seq
 			continue
 		}
 		if broken == nil {
-			broken = checkEntry(len(es), e, last)
+			broken = checkEntry(len(idx), e, last)
 		}
 		last = e.Seq
-		es = append(es, e)
+		idx = append(idx, i)
 	}
-	return &ReplayOracle{entries: es, lastSeq: -1, div: broken}
+	return &ReplayOracle{all: entries, entries: idx, lastSeq: -1, div: broken}
 }
 
 // NewReplay is Replay that returns the error of inconsistent entries up
@@ -196,7 +198,7 @@ func (o *ReplayOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 		o.div = &ReplayError{Index: o.next, Seq: -1, Beyond: true, What: "beyond the trace", Got: got}
 		return o.div
 	}
-	e := o.entries[o.next]
+	e := o.all[o.entries[o.next]]
 	fail := func(what string) error {
 		o.div = &ReplayError{Index: o.next, Seq: e.Seq, What: what, Want: e, Got: got}
 		return o.div

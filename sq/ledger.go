@@ -378,6 +378,7 @@ type Ledger struct {
 	seq      int   // entries recorded so far (kept or not)
 	minAsked float64
 	manifest *Manifest
+	observe  func(Entry)
 }
 
 // NewLedger returns an empty ledger that keeps every entry (see Entries).
@@ -416,6 +417,15 @@ func (l *Ledger) StreamWithManifest(w io.Writer, m Manifest) {
 	}
 	l.stream = w
 	l.writeLine(traceHeader(&m))
+}
+
+// Observe makes the ledger call fn with every entry it records, in order,
+// as it is recorded (a summary-only ledger too). fn runs under the
+// ledger's lock: it must not call the ledger.
+func (l *Ledger) Observe(fn func(Entry)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.observe = fn
 }
 
 // SetManifest sets the manifest that WriteJSONL (and a later Stream) write
@@ -514,8 +524,8 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
 		Samples: info.Samples, Pool: info.Pool,
 	}
-	if !l.noKeep || (l.stream != nil && l.werr == nil) {
-		e.Digest = e.ComputeDigest() // only for an entry kept or written
+	if !l.noKeep || l.observe != nil || (l.stream != nil && l.werr == nil) {
+		e.Digest = e.ComputeDigest() // only for an entry kept, observed or written
 	}
 	l.seq++
 	if !l.noKeep {
@@ -527,6 +537,9 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 	l.sum.Add(q, e.EffectiveTol(), info.Free)
 	l.sum.Rounds = l.round
 	l.sum.WallNanos += info.Nanos
+	if l.observe != nil {
+		l.observe(e)
+	}
 	if l.stream != nil && l.werr == nil {
 		l.writeLine(&e) // (not boxing e when nothing is written)
 	}

@@ -409,3 +409,22 @@ func TestComputeDigest(t *testing.T) {
 		}
 	}
 }
+
+// Observe sees every recorded entry, in order, with its digest, from a
+// summary-only ledger too; refused entries are not observed.
+func TestLedgerObserve(t *testing.T) {
+	l := sq.NewSummaryLedger()
+	var seen []sq.Entry
+	l.Observe(func(e sq.Entry) { seen = append(seen, e) })
+	l.Record(sq.Chow(2), 0.1, []float64{1, 2}, sq.Info{})
+	l.Record(sq.Chow(2), 0.1, []float64{1}, sq.Info{}) // refused: short answer
+	l.Record(sq.Chow(2), 1e-12, []float64{3, 4}, sq.Info{Free: true})
+	if len(seen) != 2 || seen[0].Seq != 0 || seen[1].Seq != 1 || !seen[1].Free || seen[1].Answer[1] != 4 {
+		t.Fatalf("observed %+v", seen)
+	}
+	for _, e := range seen {
+		if e.Digest == "" || e.Digest != e.ComputeDigest() {
+			t.Errorf("entry %d: digest %q", e.Seq, e.Digest)
+		}
+	}
+}

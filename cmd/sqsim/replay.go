@@ -179,7 +179,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if m.MinTol > 0 {
 		rp.WithMinTol(m.MinTol)
 	}
-	ledger := sq.NewLedger()
+	ledger := sq.NewSummaryLedger()
+	cmp := &replayCompare{rec: tr.Entries}
+	ledger.Observe(cmp.observe)
 	mw := []oracle.Middleware{oracle.WithLedger(ledger)}
 	if b := m.Oracle.Budget; b != nil && *b != (sq.Budget{}) {
 		mw = append(mw, oracle.WithBudget(*b))
@@ -187,7 +189,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	s := &sq.Session{Setting: setting, Oracle: oracle.Chain(rp, mw...), Ledger: ledger, Rand: stream.Rand()}
 	_, lerr := l.Learn(s)
 
-	rep := compareReplay(tr.Entries, ledger.Entries(), rp, trunc)
+	rep := cmp.report(rp, trunc)
 	rep.Trace, rep.Learner, rep.Options, rep.TraceManifest = path, name, opts, m
 	if lerr != nil && !errors.Is(lerr, oracle.ErrReplay) {
 		rep.LearnerError = lerr.Error()
@@ -216,10 +218,35 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("replay: %s: %s", path, divLine(rep.Divergence))
 }
 
-// compareReplay compares the trace's entries with those of the replayed
-// run, in order, and gives the verdict.
-func compareReplay(rec, got []sq.Entry, rp *oracle.ReplayOracle, trunc *sq.TruncatedError) replayReport {
-	rep := replayReport{Records: len(rec), Replayed: rp.Replayed(), Reproduced: len(got)}
+// replayCompare compares the entries of the replayed run, as the ledger
+// records them, with the trace's, in order, keeping only the first
+// difference (so a replay holds the trace once, not twice).
+type replayCompare struct {
+	rec    []sq.Entry
+	n      int        // entries recorded by the replay
+	div    *divReport // the first entry that differs
+	beyond *sq.Entry  // the first entry past the trace's end
+}
+
+func (c *replayCompare) observe(e sq.Entry) {
+	i := c.n
+	c.n++
+	switch {
+	case c.div != nil || c.beyond != nil:
+	case i >= len(c.rec):
+		c.beyond = &e
+	default:
+		if what := entryDiff(c.rec[i], e); what != "" {
+			exp := refOf(c.rec[i])
+			c.div = &divReport{Seq: i, What: what, Expected: &exp, Got: refOf(e)}
+		}
+	}
+}
+
+// report gives the verdict of the replay.
+func (c *replayCompare) report(rp *oracle.ReplayOracle, trunc *sq.TruncatedError) replayReport {
+	rec := c.rec
+	rep := replayReport{Records: len(rec), Replayed: rp.Replayed(), Reproduced: min(c.n, len(rec))}
 	for _, e := range rec {
 		if !e.Free {
 			rep.Answers++
@@ -228,15 +255,10 @@ func compareReplay(rec, got []sq.Entry, rp *oracle.ReplayOracle, trunc *sq.Trunc
 	if trunc != nil {
 		rep.Truncated = &truncReport{Line: trunc.Line, Complete: trunc.Complete}
 	}
-	n := min(len(rec), len(got))
-	for i := 0; i < n; i++ {
-		if what := entryDiff(rec[i], got[i]); what != "" {
-			exp := refOf(rec[i])
-			rep.Verdict, rep.Divergence = verdictDiverged, &divReport{Seq: i, What: what, Expected: &exp, Got: refOf(got[i])}
-			rep.Reproduced = i
-			rep.Leftover = len(rec) - i
-			return rep
-		}
+	if c.div != nil {
+		rep.Verdict, rep.Divergence = verdictDiverged, c.div
+		rep.Reproduced, rep.Leftover = c.div.Seq, len(rec)-c.div.Seq
+		return rep
 	}
 	beyond := func(g queryRef) {
 		rep.Divergence = &divReport{Seq: len(rec), What: "beyond the trace", Beyond: true, Got: g}
@@ -246,8 +268,8 @@ func compareReplay(rec, got []sq.Entry, rp *oracle.ReplayOracle, trunc *sq.Trunc
 		}
 	}
 	switch d := rp.Divergence(); {
-	case len(got) > len(rec):
-		beyond(refOf(got[len(rec)]))
+	case c.beyond != nil:
+		beyond(refOf(*c.beyond))
 	case d != nil && d.Beyond:
 		beyond(queryRef{Name: d.Got.Name, Fingerprint: d.Got.Fingerprint, Dim: d.Got.Dim, Tol: num(d.Got.Tol)})
 	case d != nil:
@@ -255,9 +277,9 @@ func compareReplay(rec, got []sq.Entry, rp *oracle.ReplayOracle, trunc *sq.Trunc
 		rep.Verdict = verdictDiverged
 		rep.Divergence = &divReport{Seq: d.Want.Seq, What: d.What, Expected: &exp,
 			Got: queryRef{Name: d.Got.Name, Fingerprint: d.Got.Fingerprint, Dim: d.Got.Dim, Tol: num(d.Got.Tol)}}
-		rep.Leftover = len(rec) - len(got)
-	case len(got) < len(rec):
-		rep.Verdict, rep.Leftover = verdictLeftover, len(rec)-len(got)
+		rep.Leftover = len(rec) - c.n
+	case c.n < len(rec):
+		rep.Verdict, rep.Leftover = verdictLeftover, len(rec)-c.n
 	case trunc != nil:
 		rep.Verdict = verdictPrefix
 	default:
