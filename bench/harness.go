@@ -86,8 +86,14 @@ type Config struct {
 	Use     sq.Learner // if non-nil, Run runs it instead of the registered Learner (Tol is then not passed)
 
 	// Trace, if non-nil, receives the ledger as JSON Lines while the
-	// learner runs (a header line, then one sq.Entry per answered query).
-	Trace io.Writer
+	// learner runs (a manifest line, see Instance.Manifest, then one
+	// sq.Entry per answered query). Command is the command line that made
+	// the run, recorded in the manifest (e.g. "sqsim", "learn", flags...).
+	Trace   io.Writer
+	Command []string
+	// Records keeps every entry in Result.Ledger; without it the ledger is
+	// summary-only (sq.NewSummaryLedger), its memory flat in the queries.
+	Records bool
 }
 
 // DefaultConfig returns gd on a realizable world in dimension 10 with the
@@ -422,6 +428,7 @@ type Result struct {
 	Angle      float64 // angle in radians between the hypothesis' direction and w*; NaN when it has none
 
 	Summary sq.Summary // the ledger's counts: queries, scalar queries, free, rounds, cost = sum 1/tau^2
+	// Ledger is the run's ledger: summary-only unless Config.Records.
 	Ledger  *sq.Ledger
 	Elapsed time.Duration // wall time of Learn
 }
@@ -487,13 +494,13 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 // learner returns the partial Result (ledger and counts) with its error.
 func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	c := in.cfg
-	ledger := sq.NewLedger()
-	if c.Trace != nil {
-		ledger.Stream(c.Trace)
-	}
+	ledger := newRunLedger(c)
 	o, err := in.Stack(ledger)
 	if err != nil {
 		return Result{}, err
+	}
+	if c.Trace != nil {
+		ledger.StreamWithManifest(c.Trace, in.Manifest(l, tol, o))
 	}
 	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
@@ -504,11 +511,7 @@ func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	res.Summary = ledger.Summary()
 	res.Tol = tol
 	if tol == 0 {
-		for _, e := range ledger.Entries() {
-			if !e.Free && (res.Tol == 0 || e.Tol < res.Tol) {
-				res.Tol = e.Tol
-			}
-		}
+		res.Tol = ledger.MinAskedTol()
 	}
 	if err == nil {
 		err = ledger.Err()

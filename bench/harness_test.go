@@ -350,7 +350,7 @@ func TestTolerancePassing(t *testing.T) {
 		want   float64
 	}{{"exact", 0, 1e-6}, {"noise", 0, 1e-3}, {"adversarial", 0, 1e-3}, {"sample", 0, 0.05}, {"noise", 2e-3, 2e-3}} {
 		cfg := DefaultConfig()
-		cfg.D, cfg.Oracle, cfg.Tol, cfg.Learner = 3, c.oracle, c.tol, "chow"
+		cfg.D, cfg.Oracle, cfg.Tol, cfg.Learner, cfg.Records = 3, c.oracle, c.tol, "chow", true
 		res, err := Run(cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -2,12 +2,14 @@ package sq
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -29,6 +31,11 @@ type Entry struct {
 	Oracle      string  `json:"oracle"`            // the name of the oracle below the ledger
 	Samples     int64   `json:"samples,omitempty"` // examples a sampling oracle used for the answer
 	Pool        bool    `json:"pool,omitempty"`    // the examples came from a fixed pool, reused across queries
+	// Digest is a 64-bit FNV-1a hash of every other field (see
+	// ComputeDigest), in hexadecimal, set by the ledger and checked by
+	// ReadTrace: an edited or corrupted record no longer matches it. It
+	// guards against accidents, not forgery. Version-1 traces have none.
+	Digest string `json:"digest,omitempty"`
 }
 
 // Info is what the recorder of an answer knows besides the query: which
@@ -276,22 +283,102 @@ func (b Budget) Check(s Summary, q *Query, tau float64) error {
 	return nil
 }
 
+// ComputeDigest returns the digest of the entry (see Entry.Digest): the
+// 64-bit FNV-1a hash, as 16 hexadecimal digits, of a canonical binary
+// encoding of every field but Digest (floats by their bits, every NaN
+// alike, since JSON keeps no NaN payload).
+func (e Entry) ComputeDigest() string {
+	h := fnv64a(fnvOffset)
+	h.str("sqsim trace entry v2")
+	h.u64(uint64(e.Seq))
+	h.u64(uint64(e.Round))
+	h.str(e.Name)
+	h.str(e.Class)
+	h.f64(e.Bound)
+	h.u64(uint64(e.Dim))
+	h.f64(e.Tol)
+	h.f64(e.EffTol)
+	h.str(e.Norm)
+	h.flag(e.Free)
+	h.u64(uint64(len(e.Answer)))
+	for _, v := range e.Answer {
+		h.f64(v)
+	}
+	h.u64(uint64(e.Nanos))
+	h.str(e.Fingerprint)
+	h.str(e.Oracle)
+	h.u64(uint64(e.Samples))
+	h.flag(e.Pool)
+	const hex = "0123456789abcdef"
+	var out [16]byte
+	for i, x := 15, uint64(h); i >= 0; i, x = i-1, x>>4 {
+		out[i] = hex[x&15]
+	}
+	return string(out[:])
+}
+
+// fnv64a is a 64-bit FNV-1a hash (as hash/fnv's New64a) that does not
+// allocate.
+type fnv64a uint64
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func (h *fnv64a) u64(x uint64) {
+	for range 8 {
+		*h = (*h ^ fnv64a(x&0xff)) * fnvPrime
+		x >>= 8
+	}
+}
+
+func (h *fnv64a) str(s string) {
+	h.u64(uint64(len(s)))
+	for i := 0; i < len(s); i++ {
+		*h = (*h ^ fnv64a(s[i])) * fnvPrime
+	}
+}
+
+// f64 hashes x by its bits, every NaN alike.
+func (h *fnv64a) f64(x float64) {
+	if math.IsNaN(x) {
+		x = math.NaN()
+	}
+	h.u64(math.Float64bits(x))
+}
+
+func (h *fnv64a) flag(b bool) {
+	if b {
+		h.u64(1)
+	} else {
+		h.u64(0)
+	}
+}
+
+// ErrLedger is the sentinel of entries a ledger refuses to record (see
+// Ledger.Record and Ledger.Err).
+var ErrLedger = errors.New("sq: ledger refused an entry")
+
 // Ledger records every answered query. It is safe for concurrent use.
 //
 // Rounds: by default every query starts a new adaptivity round. Queries
 // asked inside Ledger.Round(fn) share one round: a learner uses it for a
 // batch of queries none of which depends on another's answer.
 type Ledger struct {
-	mu      sync.Mutex
-	entries []Entry
-	sum     Summary
-	round   int  // rounds used so far
-	inRound int  // depth of Round calls in progress
-	opened  bool // the current Round call has counted its round
-	stream  io.Writer
-	werr    error
-	noKeep  bool // summary-only: entries are counted (and streamed) but not kept
-	seq     int  // entries recorded so far (kept or not)
+	mu       sync.Mutex
+	entries  []Entry
+	sum      Summary
+	round    int  // rounds used so far
+	inRound  int  // depth of Round calls in progress
+	opened   bool // the current Round call has counted its round
+	stream   io.Writer
+	werr     error // first error met recording or streaming; streaming stops there
+	noKeep   bool  // summary-only: entries are counted (and streamed) but not kept
+	seq      int   // entries recorded so far (kept or not)
+	minAsked float64
+	manifest *Manifest
+	observe  func(Entry)
 }
 
 // NewLedger returns an empty ledger that keeps every entry (see Entries).
@@ -304,16 +391,69 @@ func NewLedger() *Ledger { return &Ledger{} }
 func NewSummaryLedger() *Ledger { return &Ledger{noKeep: true} }
 
 // Stream makes the ledger write every entry, as it is recorded, as one JSON
-// line to w (after a header line, see WriteJSONL). The first write error is
-// kept and returned by Err.
+// line to w, after a header line (see StreamWithManifest) whose manifest is
+// the one given to SetManifest, or else one that knows only the build of
+// sqsim (command "unknown"). The first write error is kept and returned by
+// Err.
 func (l *Ledger) Stream(w io.Writer) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.stream = w
-	l.writeLine(traceHeader())
+	m := l.manifestOrDefault()
+	l.mu.Unlock()
+	l.StreamWithManifest(w, m)
 }
 
-// Err returns the first error met while streaming.
+// StreamWithManifest makes the ledger write every entry, as it is
+// recorded, as one JSON line to w, after the header line
+// {"trace":"sqsim","version":2,"manifest":m}; m becomes the ledger's
+// manifest (see WriteJSONL). Call it before the first Record: a trace
+// missing its first entries is refused (Err). The first write error is
+// kept and returned by Err; no line is written after it.
+func (l *Ledger) StreamWithManifest(w io.Writer, m Manifest) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.manifest = &m
+	if l.seq > 0 && l.werr == nil {
+		l.werr = fmt.Errorf("%w: Stream called after %d entries were recorded; the trace would lack them", ErrLedger, l.seq)
+	}
+	l.stream = w
+	l.writeLine(traceHeader(&m))
+}
+
+// Observe makes the ledger call fn with every entry it records, in order,
+// as it is recorded (a summary-only ledger too). fn runs under the
+// ledger's lock: it must not call the ledger.
+func (l *Ledger) Observe(fn func(Entry)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.observe = fn
+}
+
+// SetManifest sets the manifest that WriteJSONL (and a later Stream) write
+// in the trace's header.
+func (l *Ledger) SetManifest(m Manifest) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.manifest = &m
+}
+
+// Manifest returns the ledger's manifest (see SetManifest), or one that
+// knows only the build of sqsim.
+func (l *Ledger) Manifest() Manifest {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.manifestOrDefault()
+}
+
+func (l *Ledger) manifestOrDefault() Manifest {
+	if l.manifest != nil {
+		return *l.manifest
+	}
+	return NewManifest("unknown")
+}
+
+// Err returns the first error met while recording (an entry the ledger
+// refused, see Record) or streaming. Streaming stops at that error, so a
+// streamed trace is always a consistent prefix of the run.
 func (l *Ledger) Err() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -329,7 +469,9 @@ func (l *Ledger) writeLine(v any) {
 		b = append(b, '\n')
 		_, err = l.stream.Write(b)
 	}
-	l.werr = err
+	if err != nil {
+		l.werr = fmt.Errorf("sq: writing the trace: %w", err)
+	}
 }
 
 // Round runs fn with every query it asks counted in one adaptivity round.
@@ -354,9 +496,21 @@ func (l *Ledger) Round(fn func() error) error {
 // recorded but not counted as a query. info.EffTol, when larger than tau, is
 // the tolerance the oracle answered at (a tolerance floor); the summary
 // counts that one.
+//
+// Record never panics on bad input: a nil query, a dimension below 1, an
+// answer shorter than q.Dim, or a tolerance (asked or effective) that is
+// not a finite positive number is refused. The entry is then neither
+// counted nor written, the ledger keeps the error (wrapping ErrLedger and
+// ErrQuery or ErrTolerance) for Err, and streaming stops there.
 func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if err := checkRecord(q, tau, ans, info); err != nil {
+		if l.werr == nil {
+			l.werr = fmt.Errorf("%w: entry %d: %w", ErrLedger, l.seq, err)
+		}
+		return
+	}
 	// Free expectations are not queries: they use no round.
 	if !info.Free && (l.inRound == 0 || !l.opened) {
 		l.round++
@@ -370,14 +524,41 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
 		Samples: info.Samples, Pool: info.Pool,
 	}
+	if !l.noKeep || l.observe != nil || (l.stream != nil && l.werr == nil) {
+		e.Digest = e.ComputeDigest() // only for an entry kept, observed or written
+	}
 	l.seq++
 	if !l.noKeep {
 		l.entries = append(l.entries, e)
 	}
+	if !info.Free && (l.minAsked == 0 || tau < l.minAsked) {
+		l.minAsked = tau
+	}
 	l.sum.Add(q, e.EffectiveTol(), info.Free)
 	l.sum.Rounds = l.round
 	l.sum.WallNanos += info.Nanos
-	l.writeLine(e)
+	if l.observe != nil {
+		l.observe(e)
+	}
+	if l.stream != nil && l.werr == nil {
+		l.writeLine(&e) // (not boxing e when nothing is written)
+	}
+}
+
+func checkRecord(q *Query, tau float64, ans []float64, info Info) error {
+	switch {
+	case q == nil:
+		return fmt.Errorf("%w: nil query", ErrQuery)
+	case q.Dim < 1:
+		return fmt.Errorf("%w %q: dimension %d, want >= 1", ErrQuery, q.Name, q.Dim)
+	case len(ans) < q.Dim:
+		return fmt.Errorf("%w %q: the answer has %d values, the query has dimension %d", ErrQuery, q.Name, len(ans), q.Dim)
+	case !(tau > 0) || math.IsInf(tau, 0):
+		return fmt.Errorf("%w: query %q asked at tau = %v", ErrTolerance, q.Name, tau)
+	case math.IsNaN(info.EffTol) || math.IsInf(info.EffTol, 0) || info.EffTol < 0:
+		return fmt.Errorf("%w: query %q answered at effective tolerance %v", ErrTolerance, q.Name, info.EffTol)
+	}
+	return nil
 }
 
 // effTol is the EffTol an entry records: eff when a floor raised the
@@ -396,6 +577,15 @@ func (l *Ledger) Summary() Summary {
 	return l.sum
 }
 
+// MinAskedTol returns the smallest tolerance asked by a (non-free) query
+// so far, as the learner asked it (before any floor), or 0 when none was.
+// A summary-only ledger knows it too.
+func (l *Ledger) MinAskedTol() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.minAsked
+}
+
 // Entries returns a copy of the records so far (nil for a summary-only
 // ledger, see NewSummaryLedger).
 func (l *Ledger) Entries() []Entry {
@@ -406,18 +596,25 @@ func (l *Ledger) Entries() []Entry {
 
 // TraceHeader is the first line of a JSON Lines trace.
 type TraceHeader struct {
-	Trace   string `json:"trace"`   // always "sqsim"
-	Version int    `json:"version"` // format version, 1
+	Trace    string    `json:"trace"`              // always "sqsim"
+	Version  int       `json:"version"`            // format version: 2 (1 for older traces, which have no manifest)
+	Manifest *Manifest `json:"manifest,omitempty"` // version 2: the run the trace records
 }
 
-func traceHeader() TraceHeader { return TraceHeader{Trace: "sqsim", Version: 1} }
+func traceHeader(m *Manifest) TraceHeader {
+	safe := m.jsonSafe()
+	return TraceHeader{Trace: "sqsim", Version: TraceVersion, Manifest: &safe}
+}
 
 // WriteJSONL writes the ledger as JSON Lines: a header line
-// {"trace":"sqsim","version":1}, then one Entry per line.
+// {"trace":"sqsim","version":2,"manifest":{...}} with the ledger's
+// manifest (see SetManifest), then one Entry per line. A summary-only
+// ledger has no entries to write.
 func (l *Ledger) WriteJSONL(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	if err := enc.Encode(traceHeader()); err != nil {
+	m := l.Manifest()
+	if err := enc.Encode(traceHeader(&m)); err != nil {
 		return err
 	}
 	for _, e := range l.Entries() {
@@ -431,44 +628,191 @@ func (l *Ledger) WriteJSONL(w io.Writer) error {
 // ErrTrace is the sentinel of unreadable traces.
 var ErrTrace = errors.New("sq: unreadable trace")
 
-// ReadTrace reads a JSON Lines trace written by WriteJSONL or Stream.
+// TruncatedError reports a trace whose last line is partial: it has no
+// final newline and is not complete JSON, as when the run that wrote it
+// was killed mid-write. The reader returns the complete records before it
+// with this error. It wraps ErrTrace.
+type TruncatedError struct {
+	Line     int   // the number (from 1) of the partial line
+	Complete int   // the complete entries before it
+	Err      error // why the line does not parse
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("%v: truncated: line %d is a partial last line (the run was killed mid-write?); the %d complete records before it were read", ErrTrace, e.Line, e.Complete)
+}
+
+// Unwrap makes errors.Is(err, ErrTrace) true.
+func (e *TruncatedError) Unwrap() error { return ErrTrace }
+
+// Trace is a trace as read by ReadTraceManifest.
+type Trace struct {
+	Version  int       // the format version: 1 or 2
+	Manifest *Manifest // the run the trace records (nil for version 1)
+	Entries  []Entry
+}
+
+// ReadTrace reads a JSON Lines trace written by WriteJSONL or Stream (see
+// ReadTraceManifest, which also returns the manifest).
 func ReadTrace(r io.Reader) ([]Entry, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	var out []Entry
+	t, err := ReadTraceManifest(r)
+	return t.Entries, err
+}
+
+// maxTraceLine is the longest trace line read (1 GiB).
+const maxTraceLine = 1 << 30
+
+// ReadTraceManifest reads a JSON Lines trace of version 1 or 2 and checks
+// every entry: the required fields are present and sane (seq, name, dim >=
+// 1, a finite positive tol, a hexadecimal fingerprint, the norm, an answer
+// of dim values), the entries are numbered 0, 1, 2, ... in order (so
+// reordered or missing lines are caught), and in version 2 each entry's
+// digest matches it (so an edited digit is caught). Errors wrap ErrTrace
+// and name the line.
+//
+// A partial last line (no final newline, not complete JSON: a run killed
+// mid-write) returns the complete records before it, with the manifest,
+// and a *TruncatedError.
+func ReadTraceManifest(r io.Reader) (Trace, error) {
+	var t Trace
+	br := bufio.NewReaderSize(r, 1<<16)
 	line := 0
-	sawHeader := false
-	for sc.Scan() {
+	for {
+		b, last, err := readTraceLine(br)
+		if err != nil {
+			return Trace{}, fmt.Errorf("%w: line %d: %v", ErrTrace, line+1, err)
+		}
+		if b == nil {
+			break
+		}
 		line++
-		b := sc.Bytes()
+		partial := last && b[len(b)-1] != '\n'
+		b = bytes.TrimSpace(b)
 		if len(b) == 0 {
 			continue
 		}
-		if !sawHeader {
-			var h TraceHeader
-			if err := json.Unmarshal(b, &h); err != nil || h.Trace != "sqsim" {
-				return nil, fmt.Errorf("%w: line 1 is not a sqsim trace header", ErrTrace)
+		if t.Version == 0 {
+			if err := readHeader(b, &t); err != nil {
+				if partial && isSyntax(err) {
+					return Trace{}, &TruncatedError{Line: line, Err: err}
+				}
+				return Trace{}, fmt.Errorf("%w: line %d: %v", ErrTrace, line, err)
 			}
-			if h.Version != 1 {
-				return nil, fmt.Errorf("%w: trace version %d, this sqsim reads version 1", ErrTrace, h.Version)
-			}
-			sawHeader = true
 			continue
 		}
-		var e Entry
-		if err := json.Unmarshal(b, &e); err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrTrace, line, err)
+		e, err := parseEntry(b, t.Version)
+		if err == nil && e.Seq != len(t.Entries) {
+			err = fmt.Errorf("seq %d where %d was due (lines reordered, missing or repeated)", e.Seq, len(t.Entries))
 		}
-		if len(e.Answer) != e.Dim {
-			return nil, fmt.Errorf("%w: line %d: answer has %d values, dim is %d", ErrTrace, line, len(e.Answer), e.Dim)
+		if err != nil {
+			if partial && isSyntax(err) {
+				return t, &TruncatedError{Line: line, Complete: len(t.Entries), Err: err}
+			}
+			return Trace{}, fmt.Errorf("%w: line %d: %v", ErrTrace, line, err)
 		}
-		out = append(out, e)
+		t.Entries = append(t.Entries, e)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrace, err)
+	if t.Version == 0 {
+		return Trace{}, fmt.Errorf("%w: empty input", ErrTrace)
 	}
-	if !sawHeader {
-		return nil, fmt.Errorf("%w: empty input", ErrTrace)
+	return t, nil
+}
+
+// readTraceLine returns the next line with its newline (nil at the end)
+// and whether it is the last one.
+func readTraceLine(br *bufio.Reader) ([]byte, bool, error) {
+	var out []byte
+	for {
+		b, err := br.ReadSlice('\n')
+		if len(out)+len(b) > maxTraceLine {
+			return nil, false, fmt.Errorf("line longer than %d bytes", maxTraceLine)
+		}
+		switch {
+		case err == nil:
+			if out == nil {
+				return b, false, nil
+			}
+			return append(out, b...), false, nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			out = append(out, b...)
+		case errors.Is(err, io.EOF):
+			out = append(out, b...)
+			if len(out) == 0 {
+				return nil, true, nil
+			}
+			return out, true, nil
+		default:
+			return nil, false, err
+		}
 	}
-	return out, nil
+}
+
+func isSyntax(err error) bool {
+	var se *json.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
+}
+
+func readHeader(b []byte, t *Trace) error {
+	var h TraceHeader
+	if err := json.Unmarshal(b, &h); err != nil {
+		if isSyntax(err) {
+			return err
+		}
+		return fmt.Errorf("not a sqsim trace header: %v", err)
+	}
+	if h.Trace != "sqsim" {
+		return errors.New("not a sqsim trace header")
+	}
+	switch h.Version {
+	case 1:
+	case 2:
+		if h.Manifest == nil {
+			return errors.New("a version 2 trace header must carry a manifest")
+		}
+	default:
+		return fmt.Errorf("trace version %d, this sqsim reads versions 1 and 2", h.Version)
+	}
+	t.Version, t.Manifest = h.Version, h.Manifest
+	return nil
+}
+
+// unset marks a string field the JSON did not set.
+const unset = "\x00unset"
+
+// parseEntry decodes and checks one entry line of a trace of the version.
+func parseEntry(b []byte, version int) (Entry, error) {
+	e := Entry{Seq: -1, Name: unset, Dim: -1, Tol: math.NaN(), Norm: unset, Digest: unset}
+	if err := json.Unmarshal(b, &e); err != nil {
+		return Entry{}, err
+	}
+	switch {
+	case e.Seq < 0:
+		return Entry{}, fmt.Errorf("seq %d: want a record number >= 0 (missing?)", e.Seq)
+	case e.Name == unset:
+		return Entry{}, errors.New("no name")
+	case e.Dim < 1:
+		return Entry{}, fmt.Errorf("dim %d: want >= 1 (missing?)", e.Dim)
+	case !(e.Tol > 0) || math.IsInf(e.Tol, 0):
+		return Entry{}, fmt.Errorf("tol %v: want a finite positive tolerance (missing?)", e.Tol)
+	case math.IsNaN(e.EffTol) || math.IsInf(e.EffTol, 0) || e.EffTol < 0:
+		return Entry{}, fmt.Errorf("eff_tol %v: want a finite tolerance >= 0", e.EffTol)
+	case !(e.Bound >= 0) || math.IsInf(e.Bound, 0):
+		return Entry{}, fmt.Errorf("bound %v: want a finite bound >= 0", e.Bound)
+	case e.Norm != "coord" && e.Norm != "l2":
+		return Entry{}, fmt.Errorf("norm %q: want coord or l2", strings.TrimPrefix(e.Norm, unset))
+	case len(e.Answer) != e.Dim:
+		return Entry{}, fmt.Errorf("answer has %d values, dim is %d", len(e.Answer), e.Dim)
+	}
+	if _, err := strconv.ParseUint(e.Fingerprint, 16, 64); err != nil {
+		return Entry{}, fmt.Errorf("fingerprint %q: want a hexadecimal 64-bit fingerprint", e.Fingerprint)
+	}
+	switch {
+	case e.Digest == unset && version >= 2:
+		return Entry{}, errors.New("no digest (every version 2 entry has one)")
+	case e.Digest == unset:
+		e.Digest = ""
+	case e.Digest != e.ComputeDigest():
+		return Entry{}, fmt.Errorf("digest %s does not match the record (%s): the line was edited or corrupted", e.Digest, e.ComputeDigest())
+	}
+	return e, nil
 }

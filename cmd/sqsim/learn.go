@@ -135,6 +135,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return usagef("learn: the tolerance is given twice, by --tol and by --set tol; use --tol")
 	}
 	cfg.Options = opts
+	cfg.Command = append([]string{"sqsim", "learn"}, args...) // for the --trace manifest
 	in, err := bench.NewInstance(cfg)
 	if err != nil {
 		return usagef("learn: %v", err)
