@@ -93,6 +93,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		out["distance_bound"] = num(bound)
 		return writeJSON(stdout, out)
 	}
+	tw := &trackingWriter{w: stdout}
+	stdout = tw
 	fmt.Fprintf(stdout, "sqsim demo: SQ gradient descent on a realizable ReLU (seed %d)\n", *seed)
 	fmt.Fprintf(stdout, "  world:   x ~ N(0, I_%d), y = relu(w*.x), ||w*|| = 1, opt = 0\n", *d)
 	fmt.Fprintf(stdout, "  learner: gd from a random w of norm 0.5, step 1; each step asks E[y 1{w.x>0} x] (one correlational vector query)\n")
@@ -106,11 +108,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout)
 	for _, r := range runs {
 		s := r.ledger.Summary()
-		fmt.Fprintf(stdout, "  ledger, %-16s %d vector queries = %d scalar queries, %d rounds, sum 1/tau^2 = %.3g\n",
-			r.name+":", s.Queries, s.Scalar, s.Rounds, s.Cost)
+		fmt.Fprintf(stdout, "  ledger, %-16s %d vector queries = %d scalar queries, %d rounds, sample cost sum (B/tau)^2 = %.3g, sum 1/tau^2 = %.3g\n",
+			r.name+":", s.Queries, s.Scalar, s.Rounds, s.Cost, s.SumInvTau2)
 	}
 	fmt.Fprintf(stdout, "\n  final ||w - w*||: exact oracle %.2e; noisy oracle %.2e, below the bound 2.01 sqrt(d) tau = %.2e\n",
 		dist2(runs[0].w), dist2(runs[1].w), bound)
 	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
-	return nil
+	return tw.Err()
 }

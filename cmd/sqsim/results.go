@@ -24,7 +24,7 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 	tol := f.Float64("tol", 0, "tolerance passed to every learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
 	names := f.String("learners", "", "comma-separated learners (default: every registered learner)")
 	asJSON := f.Bool("json", false, "print JSON Lines: a manifest, then one object per (world, learner)")
-	update := f.String("update", "", "instead of printing, replace the generated block of this Markdown file (docs/results.md) whose BEGIN marker names these flags")
+	update := f.String("update", "", "instead of printing, replace the generated block of this Markdown file (docs/results.md) whose BEGIN marker names these flags (the new file is written next to it and renamed over it, so a failed write leaves it unchanged)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -82,10 +82,16 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		out := string(doc[:begin]) + b.String() + string(doc[end:])
-		return os.WriteFile(*update, []byte(out), 0o644)
+		if err := atomicWrite(*update, func(w io.Writer) error { _, err := io.WriteString(w, out); return err }); err != nil {
+			return fmt.Errorf("results: --update: %w", err)
+		}
+		return nil
 	}
 	if !*asJSON {
-		return g.WriteMarkdown(stdout)
+		if err := g.WriteMarkdown(stdout); err != nil {
+			return fmt.Errorf("results: writing the output: %w", err)
+		}
+		return nil
 	}
 	conf := map[string]any{"d": *d, "seed": *seed, "oracle": *oracleName, "tol": num(*tol), "learners": g.Learners}
 	if err := writeJSON(stdout, map[string]any{"manifest": manifest("results", conf)}); err != nil {
