@@ -188,7 +188,10 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("learn: %w (after %d queries)", runErr, res.Summary.Queries)
 	}
 	if *asJSON {
-		return writeJSON(stdout, learnJSON(res, cfg))
+		if err := writeJSON(stdout, learnJSON(res, cfg)); err != nil {
+			return fmt.Errorf("learn: writing the output: %w", err)
+		}
+		return nil
 	}
 	tw := &trackingWriter{w: stdout}
 	printLearn(tw, res, cfg)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -118,6 +119,39 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "--wstar") && !strings.Contains(out, "-wstar") {
 		t.Errorf("loss -h: exit %d, %q", code, out)
 	}
+	t.Run("unknown topic", func(t *testing.T) { usageFails(t, `unknown command "nosuch"`, "help", "nosuch") })
+	t.Run("unknown subcommand", func(t *testing.T) { usageFails(t, "nosuch", "help", "hardness", "nosuch") })
+	t.Run("stray argument", func(t *testing.T) { usageFails(t, `unexpected argument "x"`, "help", "learn", "x") })
+	t.Run("subcommand", func(t *testing.T) {
+		code, out, errs := runCLI("help", "hardness", "game")
+		if code != 0 || !strings.HasPrefix(out, "usage: sqsim hardness game") {
+			t.Errorf("help hardness game: exit %d, stderr %q, output %q", code, errs, out)
+		}
+	})
+	t.Run("learn", func(t *testing.T) {
+		code, out, _ := runCLI("help", "learn")
+		for _, want := range []string{"-min-tau", "-classes", "csq or correlational", "sq, stat or bounded", "vstat or boolean"} {
+			if code != 0 || !strings.Contains(out, want) {
+				t.Errorf("help learn: exit %d, lacks %q", code, want)
+			}
+		}
+	})
+}
+
+// TestVersion: --version prints the sqsim version, the Go version and the
+// VCS revision (or says there is none).
+func TestVersion(t *testing.T) {
+	code, out, errs := runCLI("--version")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || errs != "" || len(lines) != 3 {
+		t.Fatalf("exit %d, stderr %q, output %q", code, errs, out)
+	}
+	for i, p := range []string{"sqsim version ", "go version " + runtime.Version(), "vcs revision "} {
+		if !strings.HasPrefix(lines[i], p) {
+			t.Errorf("line %d %q, want prefix %q", i+1, lines[i], p)
+		}
+	}
+	usageFails(t, "takes no arguments", "--version", "x")
 }
 
 // FuzzParseVec: the vector parser either returns finite numbers, one per
