@@ -462,6 +462,18 @@ func TestResultsUpdate(t *testing.T) {
 	}
 	usageFails(t, "no block", "results", "--d", "4", "--learners", "chow", "--update", path)
 	usageFails(t, "--update", "results", "--update", filepath.Join(t.TempDir(), "missing.md"))
+	// A usage error after the temporary file is opened leaves the file
+	// as it was and no temporary file.
+	bad := resultsMarker([]string{"--oracle", "magic"})
+	os.WriteFile(path, []byte(bad+"\nold\n"+resultsEnd+"\n"), 0o644)
+	before, _ := os.ReadFile(path)
+	usageFails(t, "--oracle \"magic\"", "results", "--oracle", "magic", "--update", path)
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("a refused --update changed the file")
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
+		t.Errorf("directory holds %d files after a refused --update, want 1", len(ents))
+	}
 }
 
 // FuzzParseSets: the --set parser returns one option per flag, with a

@@ -44,6 +44,16 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 			return usagef("results: --update %s: no block %q ... %q in the file", *update, marker, resultsEnd)
 		}
 	}
+	// The new document goes to a temporary file next to the old one, opened
+	// now so that an unwritable directory is refused before the grid runs.
+	var out *atomicFile
+	if f.set("update") {
+		var err error
+		if out, err = createAtomic(*update); err != nil {
+			return usagef("results: --update: %v", err)
+		}
+		defer out.Abort()
+	}
 	if *d < 1 || *d > bench.MaxDim {
 		return usagef("results: --d %d, want 1 <= d <= %d", *d, bench.MaxDim)
 	}
@@ -81,8 +91,10 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 		if err := g.WriteMarkdown(&b); err != nil {
 			return err
 		}
-		out := string(doc[:begin]) + b.String() + string(doc[end:])
-		if err := atomicWrite(*update, func(w io.Writer) error { _, err := io.WriteString(w, out); return err }); err != nil {
+		if _, err := io.WriteString(out, string(doc[:begin])+b.String()+string(doc[end:])); err != nil {
+			return fmt.Errorf("results: --update %s: %w (the file is unchanged)", *update, err)
+		}
+		if err := out.Commit(); err != nil {
 			return fmt.Errorf("results: --update: %w", err)
 		}
 		return nil
