@@ -88,7 +88,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		out := map[string]any{"manifest": manifest("demo", map[string]any{"d": *d, "steps": *steps, "tol": num(*tol), "seed": *seed}), "opt": 0}
 		for _, r := range runs {
 			out[r.name] = map[string]any{"loss": nums(r.losses), "final_loss": num(r.losses[len(r.losses)-1]),
-				"distance_to_wstar": num(dist2(r.w)), "ledger": r.ledger.Summary()}
+				"distance_to_wstar": num(dist2(r.w)), "ledger": ledgerJSON(r.ledger.Summary())}
 		}
 		out["distance_bound"] = num(bound)
 		return writeJSON(stdout, out)
@@ -115,4 +115,14 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		dist2(runs[0].w), dist2(runs[1].w), bound)
 	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
 	return tw.Err()
+}
+
+// ledgerJSON is a ledger summary as JSON: the keys of sq.Summary ("cost" is
+// the sample cost sum (B/tau)^2, "sum_inv_tau2" the raw sum 1/tau^2) and
+// "sample_cost", the sample cost again under its own name.
+func ledgerJSON(s sq.Summary) any {
+	return struct {
+		sq.Summary
+		SampleCost float64 `json:"sample_cost"`
+	}{s, s.Cost}
 }

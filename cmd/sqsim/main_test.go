@@ -98,6 +98,12 @@ func TestDemo(t *testing.T) {
 	if l := exact["final_loss"].(float64); l > 1e-12 {
 		t.Errorf("exact-oracle GD final loss %v, want <= 1e-12", l)
 	}
+	led := exact["ledger"].(map[string]any)
+	// 10 gate correlations E[y 1{w.x>0} x] (bound 1/sqrt 2) of d = 20 at
+	// the demo's tau = 1e-3: raw sum 200/tau^2, sample cost half of it.
+	if led["sum_inv_tau2"] != 2e8 || led["cost"] != 1e8 || led["sample_cost"] != 1e8 {
+		t.Errorf("demo ledger %v, want sum_inv_tau2 2e8, cost = sample_cost = 1e8", led)
+	}
 	noisy := res["noise(tau=0.001)"].(map[string]any)
 	if d, b := noisy["distance_to_wstar"].(float64), res["distance_bound"].(float64); d > b {
 		t.Errorf("noisy GD ends %v from w*, above the bound %v", d, b)
@@ -105,7 +111,7 @@ func TestDemo(t *testing.T) {
 	usageFails(t, "--d", "demo", "--d", "0")
 	usageFails(t, "--tol", "demo", "--tol", "-1")
 	code, out, _ = runCLI("demo")
-	if code != 0 || !strings.Contains(out, "ledger") {
+	if code != 0 || !strings.Contains(out, "ledger") || !strings.Contains(out, "sample cost sum (B/tau)^2 = 1e+09, sum 1/tau^2 = 2e+09") {
 		t.Errorf("default demo: exit %d, output %q", code, out)
 	}
 }
