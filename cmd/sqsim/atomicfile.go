@@ -12,14 +12,33 @@ import (
 // over the destination (on the same file system, a rename is atomic), so a
 // failed or interrupted write leaves the user's earlier document whole.
 // Abort (or a Commit that fails) removes the temporary file.
+//
+// A destination that is a symbolic link is resolved (the file it names is
+// replaced, the link kept); one that exists and is not a regular file (a
+// device such as /dev/stdout, a named pipe) is written directly, since it
+// cannot be replaced.
 type atomicFile struct {
 	*os.File
-	path string
-	done bool
+	path   string
+	direct bool // writing the destination itself (not a regular file)
+	done   bool
 }
 
 // createAtomic opens a temporary file next to path. The error names path.
 func createAtomic(path string) (*atomicFile, error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &atomicFile{File: f, path: path, direct: true}, nil
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -38,6 +57,9 @@ func (f *atomicFile) Commit() error {
 		return nil
 	}
 	f.done = true
+	if f.direct {
+		return f.File.Close()
+	}
 	err := f.File.Sync()
 	if cerr := f.File.Close(); err == nil {
 		err = cerr
@@ -67,7 +89,9 @@ func (f *atomicFile) Abort() {
 	}
 	f.done = true
 	f.File.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }
 
 // atomicWrite writes path in full or not at all with write (see

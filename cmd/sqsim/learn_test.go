@@ -372,6 +372,28 @@ func TestAtomicWrite(t *testing.T) {
 	if err := atomicWrite(filepath.Join(dir, "no-such-dir", "x"), func(io.Writer) error { return nil }); err == nil {
 		t.Error("a write into a missing directory succeeded")
 	}
+	t.Run("symlink", func(t *testing.T) {
+		dir := t.TempDir()
+		real, link := filepath.Join(dir, "real.md"), filepath.Join(dir, "link.md")
+		os.WriteFile(real, []byte("old\n"), 0o644)
+		if err := os.Symlink("real.md", link); err != nil {
+			t.Skip(err)
+		}
+		if err := atomicWrite(link, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(real); string(b) != "new\n" {
+			t.Errorf("the link's target is %q, want the new text", b)
+		}
+		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the link was replaced: %v, %v", st, err)
+		}
+	})
+	t.Run("directory", func(t *testing.T) {
+		if err := atomicWrite(t.TempDir(), func(io.Writer) error { return nil }); err == nil {
+			t.Error("a write to a directory succeeded")
+		}
+	})
 }
 
 // TestLearnTraceReplacesWhole: --trace over an existing file replaces it

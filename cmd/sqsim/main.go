@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return finish(printVersion(stdout), stderr)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
+		if len(args) > 1 && args[1] != "help" {
 			c, ok := commands[args[1]]
 			if !ok {
 				fmt.Fprintf(stderr, "sqsim: help: unknown command %q (commands: %s)\n", args[1], strings.Join(commandNames(), ", "))
