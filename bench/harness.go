@@ -98,6 +98,12 @@ type Config struct {
 	// Trace, if non-nil, receives the ledger as JSON Lines while the
 	// learner runs (a header line, then one sq.Entry per answered query).
 	Trace io.Writer
+	// Progress, if non-nil, receives a line before each slow answer of the
+	// sample oracle (one that draws about a second's worth of examples or
+	// more; the first always, then at most every 10 s): what it draws and
+	// how far the run is. Other oracles answer in microseconds and report
+	// nothing.
+	Progress io.Writer
 }
 
 // MaxSamples is the most examples the sample oracle of a run draws for one
@@ -584,6 +590,9 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 	}
 	if c.MinTol > 0 {
 		mw = append(mw, oracle.WithMinTol(c.MinTol)) // lowest, just above the answering oracle
+	}
+	if c.Progress != nil && c.Oracle == "sample" {
+		mw = append([]oracle.Middleware{withProgress(c.Progress, c.D, c.Delta)}, mw...) // outermost, transparent
 	}
 	return oracle.Chain(base, mw...), nil
 }

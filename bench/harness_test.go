@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/sq"
@@ -655,4 +656,40 @@ func TestConfigLimits(t *testing.T) {
 			t.Errorf("steps = MaxSteps at d = 10: %v", err)
 		}
 	})
+}
+
+// TestProgress: with Config.Progress, a sample-oracle answer above the
+// progress threshold is announced with its query and example count (the
+// first always; the later ones at most every progressEvery), the oracle's
+// name is unchanged, and other oracles report nothing.
+func TestProgress(t *testing.T) {
+	savedV, savedE := progressValues, progressEvery
+	progressValues, progressEvery = 1, time.Hour // every answer is slow; only the first is reported
+	defer func() { progressValues, progressEvery = savedV, savedE }()
+	for _, o := range []string{"sample", "exact"} {
+		t.Run(o, func(t *testing.T) {
+			var buf bytes.Buffer
+			cfg := DefaultConfig()
+			cfg.Learner, cfg.D, cfg.Oracle, cfg.Progress = "refit", 3, o, &buf
+			res, err := Run(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o == "exact" {
+				if buf.Len() != 0 || res.Oracle != "ledger(exact)" {
+					t.Errorf("exact oracle: progress %q, oracle %s", buf.String(), res.Oracle)
+				}
+				return
+			}
+			if res.Oracle != "ledger(sample(delta=0.01))" {
+				t.Errorf("oracle %s, want the stack's own name", res.Oracle)
+			}
+			// E[y x] at d = 3, tau 0.05, delta 0.01: median of means, K =
+			// ceil(8 ln 300) = 46 -> 47 groups of ceil(4/0.0025) = 1600.
+			want := "query 1 (y*x) at tau 0.05 draws 7.52e+04 examples of dimension 3; 0 answered so far"
+			if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], want) {
+				t.Errorf("progress %q, want one line with %q", buf.String(), want)
+			}
+		})
+	}
 }

@@ -54,7 +54,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	frac := f.Float64("frac", def.Frac, "agnostic: fraction of the Gaussian mass whose labels are corrupted, in [0, 0.5]")
 	corruption := f.String("corruption", def.Corruption, "agnostic: flip (y -> 1-y where the ReLU is active) | zero (y -> 0 there) | lift (y -> 1 just below the kink)")
 	eta := f.Float64("eta", def.Eta, "halfspace: label flip probability, in [0, 0.5]")
-	oracleName := f.String("oracle", def.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction)")
+	oracleName := f.String("oracle", def.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction); a sample-oracle answer that draws about a second's worth of examples or more is announced on stderr")
 	tol := f.Float64("tol", 0, "tolerance of every query, passed to the learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
 	noise := f.String("noise", "uniform", "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
 	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer, in (0, 1)")
@@ -150,6 +150,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return usagef("learn: the tolerance is given twice, by --tol and by --set tol; use --tol")
 	}
 	cfg.Options = opts
+	cfg.Progress = stderr // slow sample-oracle answers say what they draw
 	in, err := bench.NewInstance(cfg)
 	if err != nil {
 		return usagef("learn: %v", err)
