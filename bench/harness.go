@@ -314,6 +314,9 @@ func NewInstance(cfg Config) (*Instance, error) {
 			return nil, configErr("w*[%d] = %v, want a finite number", i, v)
 		}
 	}
+	if n2 := hDot(wstar, wstar); math.IsInf(n2, 0) {
+		return nil, configErr("w*: ||w*||^2 overflows float64 (entries of size about 1e154 or more), want a smaller w*")
+	}
 	world, err := buildWorld(cfg, wstar)
 	if err != nil {
 		return nil, err

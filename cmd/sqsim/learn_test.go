@@ -184,6 +184,7 @@ func TestLearnUsageErrors(t *testing.T) {
 		{`unknown query class "foo"`, []string{"--classes", "foo"}},
 		{`unknown query class "none"`, []string{"--classes", "csq,none"}},
 		{"names no class", []string{"--classes", ","}},
+		{"overflows float64", []string{"--dist", "clipped", "--wstar", "1e154,1e154"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
