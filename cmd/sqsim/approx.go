@@ -45,7 +45,7 @@ func runApproxFit(args []string, stdout, stderr io.Writer) error {
 	}
 	tw := &trackingWriter{w: stdout}
 	approxFitTable(tw, res)
-	return tw.Err()
+	return prefixErr("approxfit", tw.Err())
 }
 
 func approxFitJSON(w io.Writer, res bench.ApproxFitResult) error {

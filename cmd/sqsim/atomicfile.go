@@ -134,3 +134,11 @@ func (t *trackingWriter) Err() error {
 	}
 	return fmt.Errorf("writing the output: %w", t.err)
 }
+
+// prefixErr prefixes a non-nil error with the command's name.
+func prefixErr(cmd string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
+}

@@ -180,7 +180,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, row.cells(python != ""))
 		if tw.err != nil {
-			return tw.Err() // stop measuring when the table cannot be written
+			return prefixErr("bench", tw.Err()) // stop measuring when the table cannot be written
 		}
 	}
 	if !*asJSON && python != "" {
@@ -191,7 +191,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	return tw.Err()
+	return prefixErr("bench", tw.Err())
 }
 
 // benchRow is one line of output: the measurement, the read bandwidth it is

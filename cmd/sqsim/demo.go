@@ -91,7 +91,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 				"distance_to_wstar": num(dist2(r.w)), "ledger": ledgerJSON(r.ledger.Summary())}
 		}
 		out["distance_bound"] = num(bound)
-		return writeJSON(stdout, out)
+		if err := writeJSON(stdout, out); err != nil {
+			return fmt.Errorf("demo: writing the output: %w", err)
+		}
+		return nil
 	}
 	tw := &trackingWriter{w: stdout}
 	stdout = tw
@@ -114,7 +117,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\n  final ||w - w*||: exact oracle %.2e; noisy oracle %.2e, below the bound 2.01 sqrt(d) tau = %.2e\n",
 		dist2(runs[0].w), dist2(runs[1].w), bound)
 	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
-	return tw.Err()
+	return prefixErr("demo", tw.Err())
 }
 
 // ledgerJSON is a ledger summary as JSON: the keys of sq.Summary ("cost" is

@@ -196,7 +196,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	}
 	tw := &trackingWriter{w: stdout}
 	printLearn(tw, res, cfg)
-	return tw.Err()
+	return prefixErr("learn", tw.Err())
 }
 
 // classAliasHelp documents the names parseClasses accepts.
