@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/sqsim/sqsim/oracle"
@@ -34,6 +35,7 @@ func withProgress(w io.Writer, d int, delta float64) oracle.Middleware {
 
 type progressOracle struct {
 	inner    sq.Oracle
+	mu       sync.Mutex // guards the fields below inner, w, d, delta and start
 	w        io.Writer
 	d        int
 	delta    float64
@@ -58,18 +60,21 @@ func (o *progressOracle) LastSamples() (int64, bool) {
 func (o *progressOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if q != nil && q.Dim > 0 {
 		n := float64(oracle.SampleSize(q, sq.EffectiveTol(o.inner, tau), o.delta).N())
+		o.mu.Lock()
 		if n*float64(max(o.d, 1)) >= progressValues && (!o.reported || time.Since(o.last) >= progressEvery) {
 			fmt.Fprintf(o.w, "sqsim: sample oracle: query %d (%s) at tau %g draws %.3g examples of dimension %d; %d answered so far (%.3g examples), %s elapsed\n",
 				o.answered+1, q.Name, sq.EffectiveTol(o.inner, tau), n, o.d, o.answered, o.examples, time.Since(o.start).Round(time.Second))
 			o.reported, o.last = true, time.Now()
 		}
+		o.mu.Unlock()
 	}
 	if err := o.inner.Answer(q, tau, ans); err != nil {
 		return err
 	}
+	n, _ := o.LastSamples()
+	o.mu.Lock()
 	o.answered++
-	if n, _ := o.LastSamples(); n > 0 {
-		o.examples += float64(n)
-	}
+	o.examples += float64(max(n, 0))
+	o.mu.Unlock()
 	return nil
 }
