@@ -68,13 +68,23 @@ type Config struct {
 	// nil), and the adversarial oracle is refused (it needs a reference).
 	Model *dist.Model
 
-	// The oracle stack: the base oracle, under a budget (when set), under
-	// the ledger.
+	// The oracle stack: the base oracle, under a tolerance floor (when
+	// set), under a budget (when set), under a class restriction (when
+	// set), under the ledger.
 	Oracle string    // exact | sample | noise | adversarial
 	Tol    float64   // tolerance of the learner's queries, passed as its option "tol" (0: DefaultTol(Oracle))
 	Delta  float64   // sample: failure probability of each answer (0: 0.01)
 	Noise  string    // noise: "uniform" (default when empty) or "gaussian" (see oracle.NoiseKind)
 	Budget sq.Budget // zero fields: no limit
+	// MinTol, when > 0, is a tolerance floor under the learner
+	// (oracle.WithMinTol): a query asked at tau < MinTol is answered as if
+	// asked at MinTol, so an experiment fixes the model's tolerance
+	// whatever the learner asks. The ledger records both tolerances.
+	MinTol float64
+	// Classes, when non-zero, restricts the oracle to these query classes
+	// (oracle.WithClasses): a query of no accepted class is refused with a
+	// *sq.ClassError and the run fails. 0 accepts every class.
+	Classes sq.Class
 
 	// Seed names every random stream of the run: w* (sq.KeyWorld), the
 	// learner's (sq.KeyLearner), the oracle's (sq.KeyOracle).
@@ -94,6 +104,75 @@ type Config struct {
 	// Records keeps every entry in Result.Ledger; without it the ledger is
 	// summary-only (sq.NewSummaryLedger), its memory flat in the queries.
 	Records bool
+	// Progress, if non-nil, receives a line before each slow answer of the
+	// sample oracle (one that draws about a second's worth of examples or
+	// more; the first always, then at most every 10 s): what it draws and
+	// how far the run is. Other oracles answer in microseconds and report
+	// nothing.
+	Progress io.Writer
+}
+
+// MaxSamples is the most examples the sample oracle of a run draws for one
+// answer (oracle.SampleOptions.MaxSamples); a tolerance that would need
+// more is refused up front (see NewInstance).
+const MaxSamples = 1e10
+
+// MaxSteps is the largest size option (steps) a registered learner is
+// given, and MaxStepWork the largest steps x d: about a minute of exact
+// gradient steps at the documented speed (10^7 scalar answers in about
+// half a second), so that a mistyped size is refused up front rather than
+// run for hours.
+const (
+	MaxSteps    = 1_000_000
+	MaxStepWork = 1e9
+)
+
+// sizeOptions are the learner options that set how many rounds a learner
+// runs (see MaxSteps).
+var sizeOptions = []string{"steps", "iters", "rounds"}
+
+// checkSizes refuses a size option beyond MaxSteps or MaxStepWork.
+func checkSizes(d int, opts learners.Options) error {
+	for _, k := range sizeOptions {
+		s, ok := opts[k]
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			continue // the learner's own parser names the bad value
+		}
+		if n > MaxSteps {
+			return fmt.Errorf("%w: %w: %s=%d is more than the limit %d (bench.MaxSteps)", ErrConfig, learners.ErrOption, k, n, MaxSteps)
+		}
+		if float64(n)*float64(d) > MaxStepWork {
+			return fmt.Errorf("%w: %w: %s=%d at d = %d is %.3g step-coordinates, more than the limit %.0e (bench.MaxStepWork)",
+				ErrConfig, learners.ErrOption, k, n, d, float64(n)*float64(d), MaxStepWork)
+		}
+	}
+	return nil
+}
+
+// checkSampleTol refuses, for the sample oracle, a tolerance at which the
+// correlational vector query E[y x] of dimension d (sq.Chow, the query
+// most learners start with) would need more than MaxSamples examples: the
+// run would fail at its first such query, after drawing for minutes. The
+// tolerance checked is the effective one, max(tol, MinTol).
+func checkSampleTol(cfg Config, tol float64) error {
+	if cfg.Oracle != "sample" {
+		return nil
+	}
+	t := math.Max(tol, cfg.MinTol)
+	delta := cfg.Delta
+	if delta == 0 {
+		delta = 0.01
+	}
+	n := float64(oracle.SampleSize(sq.Chow(cfg.D), t, delta).N())
+	if n > MaxSamples || n <= 0 {
+		return configErr("sample oracle: tolerance %g needs %.3g examples for the query E[y x] at d = %d (delta %g), more than the limit %.0e per answer; use a tolerance >= %.2g",
+			t, n, cfg.D, delta, float64(MaxSamples), t*math.Sqrt(n/MaxSamples)*1.01)
+	}
+	return nil
 }
 
 // DefaultConfig returns gd on a realizable world in dimension 10 with the
@@ -213,6 +292,19 @@ func NewInstance(cfg Config) (*Instance, error) {
 	if cfg.Noise != "" && cfg.Noise != "uniform" && cfg.Noise != "gaussian" {
 		return nil, configErr("oracle noise %q, want uniform or gaussian", cfg.Noise)
 	}
+	if math.IsNaN(cfg.MinTol) || math.IsInf(cfg.MinTol, 0) || cfg.MinTol < 0 {
+		return nil, configErr("tolerance floor %v, want a finite tolerance > 0 (or 0 for no floor)", cfg.MinTol)
+	}
+	if cfg.Classes&^sq.AllClasses != 0 {
+		return nil, configErr("query classes %#x, want a set of sq.Bounded, sq.L2, sq.Correlational, sq.Boolean (or 0 for all)", uint8(cfg.Classes))
+	}
+	tol := cfg.Tol
+	if tol == 0 {
+		tol = DefaultTol(cfg.Oracle)
+	}
+	if err := checkSampleTol(cfg, tol); err != nil {
+		return nil, err
+	}
 	if cfg.Model != nil {
 		if cfg.Oracle == "adversarial" {
 			return nil, configErr("the adversarial oracle needs a reference world, which a caller's Model does not have")
@@ -227,6 +319,9 @@ func NewInstance(cfg Config) (*Instance, error) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, configErr("w*[%d] = %v, want a finite number", i, v)
 		}
+	}
+	if n2 := hDot(wstar, wstar); math.IsInf(n2, 0) {
+		return nil, configErr("w*: ||w*||^2 overflows float64 (entries of size about 1e154 or more), want a smaller w*")
 	}
 	world, err := buildWorld(cfg, wstar)
 	if err != nil {
@@ -394,8 +489,14 @@ func (in *Instance) Learner(name string, opts learners.Options) (sq.Learner, flo
 			return nil, 0, configErr("the tolerance is given twice: %v and the option tol=%s", in.cfg.Tol, s)
 		}
 		tol = t
+		if err := checkSampleTol(in.cfg, tol); err != nil {
+			return nil, 0, err
+		}
 	} else {
 		o["tol"] = strconv.FormatFloat(tol, 'g', -1, 64)
+	}
+	if err := checkSizes(in.cfg.D, o); err != nil {
+		return nil, 0, err
 	}
 	l, err := learners.New(name, o)
 	if err != nil {
@@ -411,7 +512,9 @@ type Result struct {
 	World   map[string]any // the world's parameters (dist.Model.Describe)
 	Seed    uint64
 	D       int
-	Tol     float64 // the tolerance the learner was given (or, if it uses its own, the smallest it asked)
+	Tol     float64  // the tolerance the learner was given (or, if it uses its own, the smallest it asked)
+	MinTol  float64  // the tolerance floor under the learner (Config.MinTol; 0: none)
+	Classes sq.Class // the query classes the oracle accepted (Config.Classes; 0: every class)
 
 	Hypothesis sq.Hypothesis
 	Kind       string    // "relu", or the Go type of an improper hypothesis
@@ -427,7 +530,10 @@ type Result struct {
 	Ratio      float64 // Loss/Opt; NaN when Opt = 0 (compare Loss itself)
 	Angle      float64 // angle in radians between the hypothesis' direction and w*; NaN when it has none
 
-	Summary sq.Summary // the ledger's counts: queries, scalar queries, free, rounds, cost = sum 1/tau^2
+	// Summary is the ledger's counts: queries, scalar queries, free, rounds,
+	// Cost = the sample cost sum over scalar queries of (B/tau)^2 with B the
+	// query's norm bound, and SumInvTau2 = the raw sum of 1/tau^2.
+	Summary sq.Summary
 	// Ledger is the run's ledger: summary-only unless Config.Records.
 	Ledger  *sq.Ledger
 	Elapsed time.Duration // wall time of Learn
@@ -452,8 +558,12 @@ func Run(cfg Config) (Result, error) {
 	return in.RunLearner(l, tol)
 }
 
-// Stack returns the oracle stack of a run, ledger(budget(base)) (the budget
-// only when Config.Budget has a limit), with the ledger l outermost.
+// Stack returns the oracle stack of a run,
+// ledger(classes(budget(floor(base)))), with the ledger l outermost: the
+// class restriction only when Config.Classes is set, the budget only when
+// Config.Budget has a limit, the tolerance floor only when Config.MinTol > 0
+// (lowest, so that the budget and the ledger count the effective
+// tolerance).
 func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 	c := in.cfg
 	var base sq.Oracle
@@ -467,7 +577,7 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 		}
 		base = oracle.Noisy(in.world, kind, c.Seed)
 	case "sample":
-		o, err := oracle.Sample(in.world, oracle.SampleOptions{Delta: c.Delta, Seed: c.Seed})
+		o, err := oracle.Sample(in.world, oracle.SampleOptions{Delta: c.Delta, Seed: c.Seed, MaxSamples: MaxSamples})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 		}
@@ -482,8 +592,17 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 		return nil, configErr("oracle %q, want one of %s", c.Oracle, strings.Join(Oracles, ", "))
 	}
 	mw := []oracle.Middleware{oracle.WithLedger(l)}
+	if c.Classes != 0 {
+		mw = append(mw, oracle.WithClasses(c.Classes))
+	}
 	if c.Budget != (sq.Budget{}) {
 		mw = append(mw, oracle.WithBudget(c.Budget))
+	}
+	if c.MinTol > 0 {
+		mw = append(mw, oracle.WithMinTol(c.MinTol)) // lowest, just above the answering oracle
+	}
+	if c.Progress != nil && c.Oracle == "sample" {
+		mw = append([]oracle.Middleware{withProgress(c.Progress, c.D, c.Delta)}, mw...) // outermost, transparent
 	}
 	return oracle.Chain(base, mw...), nil
 }
@@ -502,7 +621,7 @@ func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	if c.Trace != nil {
 		ledger.StreamWithManifest(c.Trace, in.Manifest(l, tol, o))
 	}
-	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D,
+	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D, MinTol: c.MinTol, Classes: c.Classes,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
 	s := &sq.Session{Setting: in.world.Setting(), Oracle: o, Ledger: ledger, Rand: sq.Stream(c.Seed, sq.KeyLearner)}
 	start := time.Now()

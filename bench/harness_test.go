@@ -3,10 +3,12 @@ package bench
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/sq"
@@ -486,3 +488,208 @@ func TestScoreMonteCarloFallback(t *testing.T) {
 type hOpaque struct{ h sq.Hypothesis }
 
 func (o hOpaque) Predict(x []float64) float64 { return o.h.Predict(x) }
+
+// TestConfigMinTol: a tolerance floor answers every query asked below it at
+// the floor: each ledger entry records the asked tolerance and an effective
+// one >= the floor, and the ledger's costs are those of a run asked at the
+// floor itself (the same queries at the same effective tolerance).
+func TestConfigMinTol(t *testing.T) {
+	const floor = 1e-3
+	for _, name := range []string{"chow", "refit", "gd"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Learner, cfg.D, cfg.Tol, cfg.MinTol = name, 6, 1e-6, floor
+			cfg.Options = learners.Options{}
+			if name == "gd" {
+				cfg.Options["steps"] = "5"
+			}
+			res, err := Run(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.MinTol != floor || res.Tol != 1e-6 || !strings.Contains(res.Oracle, "floor[0.001]") {
+				t.Errorf("result: min tol %v, tol %v, oracle %s", res.MinTol, res.Tol, res.Oracle)
+			}
+			for i, e := range res.Ledger.Entries() {
+				if e.Tol != 1e-6 || e.EffectiveTol() < floor {
+					t.Errorf("entry %d (%s): asked %v, effective %v; want asked 1e-6, effective >= %v", i, e.Name, e.Tol, e.EffectiveTol(), floor)
+				}
+			}
+			at := cfg
+			at.Tol, at.MinTol = floor, 0
+			want, err := Run(at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Summary.Cost != want.Summary.Cost || res.Summary.SumInvTau2 != want.Summary.SumInvTau2 || res.Summary.Queries != want.Summary.Queries {
+				t.Errorf("summary under the floor %+v, asked at the floor %+v", res.Summary, want.Summary)
+			}
+		})
+	}
+	t.Run("bad floor", func(t *testing.T) {
+		for _, v := range []float64{-1, math.NaN(), math.Inf(1)} {
+			cfg := DefaultConfig()
+			cfg.MinTol = v
+			if _, err := NewInstance(cfg); !errors.Is(err, ErrConfig) {
+				t.Errorf("MinTol %v: error %v, want ErrConfig", v, err)
+			}
+		}
+	})
+}
+
+// TestConfigClasses: Config.Classes restricts the stack: a CSQ stack runs
+// the correlational learners and refuses approx's thresholded-label query
+// with a *sq.ClassError naming it.
+func TestConfigClasses(t *testing.T) {
+	for _, name := range []string{"chow", "gd", "refit"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Learner, cfg.D, cfg.Classes = name, 5, sq.Correlational
+			res, err := Run(cfg)
+			if err != nil {
+				t.Fatalf("%s on a CSQ stack: %v", name, err)
+			}
+			if res.Classes != sq.Correlational || !strings.Contains(res.Oracle, "classes[correlational]") {
+				t.Errorf("classes %v, oracle %s", res.Classes, res.Oracle)
+			}
+		})
+	}
+	t.Run("approx refused", func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Learner, cfg.D, cfg.Classes = "approx", 5, sq.Correlational
+		_, err := Run(cfg)
+		var ce *sq.ClassError
+		if !errors.As(err, &ce) || ce.Accepted != sq.Correlational || !strings.Contains(ce.Query, "sign") {
+			t.Errorf("approx on a CSQ stack: %v, want a *sq.ClassError for its thresholded query", err)
+		}
+	})
+	t.Run("bad set", func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Classes = 0x80
+		if _, err := NewInstance(cfg); !errors.Is(err, ErrConfig) {
+			t.Errorf("Classes 0x80: %v, want ErrConfig", err)
+		}
+	})
+}
+
+// TestConfigLimits: sizes that would run for hours are refused up front,
+// naming the limit: a sample-oracle tolerance whose E[y x] needs more than
+// MaxSamples examples (checked against oracle.SampleSize's formula written
+// out here), and steps beyond MaxSteps or MaxStepWork.
+func TestConfigLimits(t *testing.T) {
+	// Median of means for the L2 query E[y x] of dimension d, bound 1:
+	// K = ceil(8 ln(d/delta)) groups (odd) of ceil(4/t^2) examples.
+	need := func(d int, t, delta float64) float64 {
+		K := math.Ceil(8 * math.Log(float64(d)/delta))
+		if int(K)%2 == 0 {
+			K++
+		}
+		return K * math.Ceil(4/(t*t))
+	}
+	for _, c := range []struct {
+		d        int
+		tol, min float64
+		delta    float64
+	}{{10, 1e-4, 0, 0}, {10, 1e-9, 0, 0}, {1000, 2e-4, 0, 0.001}, {10, 1e-6, 1e-4, 0}} {
+		t.Run(fmt.Sprintf("sample d=%d tol=%g", c.d, c.tol), func(t *testing.T) {
+			delta := c.delta
+			if delta == 0 {
+				delta = 0.01
+			}
+			if n := need(c.d, math.Max(c.tol, c.min), delta); n <= MaxSamples {
+				t.Fatalf("test case needs %g <= MaxSamples examples", n)
+			}
+			cfg := DefaultConfig()
+			cfg.Oracle, cfg.D, cfg.Tol, cfg.MinTol, cfg.Delta = "sample", c.d, c.tol, c.min, c.delta
+			_, err := NewInstance(cfg)
+			if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "1e+10") {
+				t.Errorf("error %v, want ErrConfig naming the limit 1e+10", err)
+			}
+		})
+	}
+	t.Run("sample tol option", func(t *testing.T) {
+		cfg := DefaultConfig()
+		cfg.Oracle = "sample"
+		in, err := NewInstance(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := in.Learner("gd", learners.Options{"tol": "1e-5"}); !errors.Is(err, ErrConfig) {
+			t.Errorf("tol=1e-5 on the sample oracle: %v, want ErrConfig", err)
+		}
+		if need(10, 0.05, 0.01) > MaxSamples {
+			t.Fatal("the default tolerance must fit")
+		}
+		if _, _, err := in.Learner("gd", nil); err != nil {
+			t.Errorf("the default tolerance: %v", err)
+		}
+		// A floor above the asked tolerance is what the oracle answers at.
+		cfg.Tol, cfg.MinTol = 1e-6, 0.05
+		if _, err := NewInstance(cfg); err != nil {
+			t.Errorf("tol 1e-6 under a floor 0.05: %v", err)
+		}
+	})
+	for _, c := range []struct {
+		learner, steps string
+		d              int
+		want           string
+	}{{"gd", "1000000000", 10, "MaxSteps"}, {"dktz", "1000001", 1, "MaxSteps"}, {"gd", "200000", 10000, "MaxStepWork"}} {
+		t.Run(c.learner+" steps="+c.steps, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.D = c.d
+			in, err := NewInstance(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = in.Learner(c.learner, learners.Options{"steps": c.steps})
+			if !errors.Is(err, ErrConfig) || !errors.Is(err, learners.ErrOption) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want ErrConfig and ErrOption naming %s", err, c.want)
+			}
+		})
+	}
+	t.Run("steps at the limit", func(t *testing.T) {
+		in, err := NewInstance(DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := in.Learner("gd", learners.Options{"steps": fmt.Sprint(MaxSteps)}); err != nil {
+			t.Errorf("steps = MaxSteps at d = 10: %v", err)
+		}
+	})
+}
+
+// TestProgress: with Config.Progress, a sample-oracle answer above the
+// progress threshold is announced with its query and example count (the
+// first always; the later ones at most every progressEvery), the oracle's
+// name is unchanged, and other oracles report nothing.
+func TestProgress(t *testing.T) {
+	savedV, savedE := progressValues, progressEvery
+	progressValues, progressEvery = 1, time.Hour // every answer is slow; only the first is reported
+	defer func() { progressValues, progressEvery = savedV, savedE }()
+	for _, o := range []string{"sample", "exact"} {
+		t.Run(o, func(t *testing.T) {
+			var buf bytes.Buffer
+			cfg := DefaultConfig()
+			cfg.Learner, cfg.D, cfg.Oracle, cfg.Progress = "refit", 3, o, &buf
+			res, err := Run(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o == "exact" {
+				if buf.Len() != 0 || res.Oracle != "ledger(exact)" {
+					t.Errorf("exact oracle: progress %q, oracle %s", buf.String(), res.Oracle)
+				}
+				return
+			}
+			if res.Oracle != "ledger(sample(delta=0.01))" {
+				t.Errorf("oracle %s, want the stack's own name", res.Oracle)
+			}
+			// E[y x] at d = 3, tau 0.05, delta 0.01: median of means, K =
+			// ceil(8 ln 300) = 46 -> 47 groups of ceil(4/0.0025) = 1600.
+			want := "query 1 (y*x) at tau 0.05 draws 7.52e+04 examples of dimension 3; 0 answered so far"
+			if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 1 || !strings.Contains(lines[0], want) {
+				t.Errorf("progress %q, want one line with %q", buf.String(), want)
+			}
+		})
+	}
+}

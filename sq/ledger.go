@@ -201,14 +201,15 @@ func parseJSONFloat(r json.RawMessage) (float64, error) {
 // times it for a loss query. SumInvTau2 is the raw sum over scalar queries
 // of 1/tau^2, with tau the per-coordinate tolerance, ignoring B.
 type Summary struct {
-	Queries    int     `json:"queries"`        // answered queries, a vector query counting once
-	Scalar     int     `json:"scalar_queries"` // answered queries, a vector query counting Dim times
-	Free       int     `json:"free_queries"`   // label-free queries answered from the Setting (not in Queries)
-	Rounds     int     `json:"rounds"`         // adaptivity rounds used
-	Cost       float64 `json:"cost"`           // sample cost: sum over scalar queries of (B/tau)^2 (see NormalizedTol)
-	SumInvTau2 float64 `json:"sum_inv_tau2"`   // raw sum over scalar queries of 1/tau^2 (per-coordinate tau, no bound)
-	MinTol     float64 `json:"min_tol"`        // smallest normalized per-coordinate tolerance used (0 if none)
-	WallNanos  int64   `json:"wall_ns"`        // total wall time of the answers
+	Queries    int     `json:"queries"`         // answered queries, a vector query counting once
+	Scalar     int     `json:"scalar_queries"`  // answered queries, a vector query counting Dim times
+	Free       int     `json:"free_queries"`    // label-free queries answered from the Setting (not in Queries)
+	Rounds     int     `json:"rounds"`          // adaptivity rounds used
+	Cost       float64 `json:"cost"`            // sample cost: sum over scalar queries of (B/tau)^2 (see NormalizedTol)
+	SumInvTau2 float64 `json:"sum_inv_tau2"`    // raw sum over scalar queries of 1/tau^2 (per-coordinate tau, no bound)
+	MinTol     float64 `json:"min_tol"`         // smallest normalized per-coordinate tolerance used (0 if none)
+	WallNanos  int64   `json:"wall_ns"`         // total wall time of the answers
+	Raised     int     `json:"raised_by_floor"` // answered queries whose tolerance a floor raised above the one asked (see TolFloor)
 }
 
 // NormalizedTol is the per-coordinate tolerance of a query relative to its
@@ -535,6 +536,9 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		l.minAsked = tau
 	}
 	l.sum.Add(q, e.EffectiveTol(), info.Free)
+	if !info.Free && e.EffTol > 0 {
+		l.sum.Raised++
+	}
 	l.sum.Rounds = l.round
 	l.sum.WallNanos += info.Nanos
 	if l.observe != nil {

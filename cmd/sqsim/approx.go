@@ -43,8 +43,9 @@ func runApproxFit(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return approxFitJSON(stdout, res)
 	}
-	approxFitTable(stdout, res)
-	return nil
+	tw := newErrWriter(stdout)
+	approxFitTable(tw, res)
+	return prefixErr("approxfit", tw.Err())
 }
 
 func approxFitJSON(w io.Writer, res bench.ApproxFitResult) error {

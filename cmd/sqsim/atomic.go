@@ -15,12 +15,19 @@ import (
 // user, after a failed run) sees either the old file or the complete new
 // one, never a truncated one. Create it before a long computation: an
 // unwritable destination is then reported before any work is done.
+//
+// A destination that is a symbolic link is resolved (the file it names is
+// replaced, the link kept); one that exists and is not a regular file (a
+// device such as /dev/stdout, a named pipe) is written directly, since it
+// cannot be replaced.
 type atomicFile struct {
-	path string
-	tmp  *os.File
-	buf  *bufio.Writer
-	err  error // first write error
-	mode os.FileMode
+	path   string
+	tmp    *os.File
+	buf    *bufio.Writer
+	err    error // first write error
+	mode   os.FileMode
+	direct bool // writing the destination itself (not a regular file)
+	done   bool
 }
 
 // createAtomic opens a temporary file next to path. It fails when the
@@ -29,10 +36,20 @@ func createAtomic(path string) (*atomicFile, error) {
 	if path == "" {
 		return nil, errors.New("empty file name")
 	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
 			return nil, fmt.Errorf("%s is a directory", path)
+		}
+		if !st.Mode().IsRegular() {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+			if err != nil {
+				return nil, err
+			}
+			return &atomicFile{path: path, tmp: f, buf: bufio.NewWriterSize(f, 1<<16), direct: true}, nil
 		}
 		mode = st.Mode().Perm()
 	}
@@ -64,9 +81,19 @@ func (a *atomicFile) Write(p []byte) (int, error) {
 // the destination. On any error the temporary file is removed and the
 // destination is left as it was.
 func (a *atomicFile) Commit() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
 	err := a.err
 	if err == nil {
 		err = a.buf.Flush()
+	}
+	if a.direct {
+		if cerr := a.tmp.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	}
 	if err == nil {
 		err = a.tmp.Chmod(a.mode)
@@ -82,15 +109,22 @@ func (a *atomicFile) Commit() error {
 	}
 	if err != nil {
 		os.Remove(a.tmp.Name())
-		return fmt.Errorf("writing %s: %w", a.path, err)
+		return fmt.Errorf("writing %s: %w (the file is unchanged)", a.path, err)
 	}
 	return nil
 }
 
 // Abort discards the temporary file; the destination is left as it was.
+// It is a no-op after Commit.
 func (a *atomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
 	a.tmp.Close()
-	os.Remove(a.tmp.Name())
+	if !a.direct {
+		os.Remove(a.tmp.Name())
+	}
 }
 
 // writeFileAtomic writes the file path with write, atomically: write gets a
@@ -103,7 +137,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 	}
 	if err := write(a); err != nil {
 		a.Abort()
-		return err
+		return fmt.Errorf("writing %s: %w (the file is unchanged)", path, err)
 	}
 	return a.Commit()
 }
@@ -139,4 +173,12 @@ func (e *errWriter) Err() error {
 		return nil
 	}
 	return fmt.Errorf("writing the output: %w", e.err)
+}
+
+// prefixErr prefixes a non-nil error with the command's name.
+func prefixErr(cmd string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
 }

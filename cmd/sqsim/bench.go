@@ -49,6 +49,8 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	tw := newErrWriter(stdout)
+	stdout = tw
 	var names []string
 	for _, w := range strings.Split(*wl, ",") {
 		w = strings.TrimSpace(w)
@@ -177,6 +179,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		fmt.Fprintln(stdout, row.cells(python != ""))
+		if tw.err != nil {
+			return prefixErr("bench", tw.Err()) // stop measuring when the table cannot be written
+		}
 	}
 	if !*asJSON && python != "" {
 		for _, r := range rows {
@@ -186,7 +191,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	return nil
+	return prefixErr("bench", tw.Err())
 }
 
 // benchRow is one line of output: the measurement, the read bandwidth it is

@@ -88,11 +88,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		out := map[string]any{"manifest": manifest("demo", map[string]any{"d": *d, "steps": *steps, "tol": num(*tol), "seed": *seed}), "opt": 0}
 		for _, r := range runs {
 			out[r.name] = map[string]any{"loss": nums(r.losses), "final_loss": num(r.losses[len(r.losses)-1]),
-				"distance_to_wstar": num(dist2(r.w)), "ledger": r.ledger.Summary()}
+				"distance_to_wstar": num(dist2(r.w)), "ledger": ledgerJSON(r.ledger.Summary())}
 		}
 		out["distance_bound"] = num(bound)
-		return writeJSON(stdout, out)
+		if err := writeJSON(stdout, out); err != nil {
+			return fmt.Errorf("demo: writing the output: %w", err)
+		}
+		return nil
 	}
+	tw := newErrWriter(stdout)
+	stdout = tw
 	fmt.Fprintf(stdout, "sqsim demo: SQ gradient descent on a realizable ReLU (seed %d)\n", *seed)
 	fmt.Fprintf(stdout, "  world:   x ~ N(0, I_%d), y = relu(w*.x), ||w*|| = 1, opt = 0\n", *d)
 	fmt.Fprintf(stdout, "  learner: gd from a random w of norm 0.5, step 1; each step asks E[y 1{w.x>0} x] (one correlational vector query)\n")
@@ -106,11 +111,21 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout)
 	for _, r := range runs {
 		s := r.ledger.Summary()
-		fmt.Fprintf(stdout, "  ledger, %-16s %d vector queries = %d scalar queries, %d rounds, sum 1/tau^2 = %.3g\n",
-			r.name+":", s.Queries, s.Scalar, s.Rounds, s.Cost)
+		fmt.Fprintf(stdout, "  ledger, %-16s %d vector queries = %d scalar queries, %d rounds, sample cost sum (B/tau)^2 = %.3g, sum 1/tau^2 = %.3g\n",
+			r.name+":", s.Queries, s.Scalar, s.Rounds, s.Cost, s.SumInvTau2)
 	}
 	fmt.Fprintf(stdout, "\n  final ||w - w*||: exact oracle %.2e; noisy oracle %.2e, below the bound 2.01 sqrt(d) tau = %.2e\n",
 		dist2(runs[0].w), dist2(runs[1].w), bound)
 	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
-	return nil
+	return prefixErr("demo", tw.Err())
+}
+
+// ledgerJSON is a ledger summary as JSON: the keys of sq.Summary ("cost" is
+// the sample cost sum (B/tau)^2, "sum_inv_tau2" the raw sum 1/tau^2) and
+// "sample_cost", the sample cost again under its own name.
+func ledgerJSON(s sq.Summary) any {
+	return struct {
+		sq.Summary
+		SampleCost float64 `json:"sample_cost"`
+	}{s, s.Cost}
 }

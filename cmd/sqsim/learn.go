@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strings"
 
@@ -43,7 +42,7 @@ func parseSets(cmd string, sets []string) (learners.Options, error) {
 }
 
 func runLearn(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("learn", "[--learner NAME] [--dist realizable|clipped|noisy|agnostic|halfspace] [--d D] [--wstar A,B,...] [--clip C] [--oracle exact|sample|noise|adversarial] [--tol T] [--seed S] [--set key=value ...] [--trace FILE] [--json]", stdout)
+	f := newFlags("learn", "[--learner NAME] [--dist realizable|clipped|noisy|agnostic|halfspace] [--d D] [--wstar A,B,...] [--clip C] [--oracle exact|sample|noise|adversarial] [--tol T] [--min-tau T] [--classes csq|sq|l2|vstat|all] [--seed S] [--set key=value ...] [--trace FILE] [--json]", stdout)
 	def := bench.DefaultConfig()
 	learner := f.String("learner", def.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+")")
 	distName := f.String("dist", def.World, "the world: realizable | clipped | noisy | agnostic | halfspace")
@@ -55,16 +54,18 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	frac := f.Float64("frac", def.Frac, "agnostic: fraction of the Gaussian mass whose labels are corrupted, in [0, 0.5]")
 	corruption := f.String("corruption", def.Corruption, "agnostic: flip (y -> 1-y where the ReLU is active) | zero (y -> 0 there) | lift (y -> 1 just below the kink)")
 	eta := f.Float64("eta", def.Eta, "halfspace: label flip probability, in [0, 0.5]")
-	oracleName := f.String("oracle", def.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction)")
+	oracleName := f.String("oracle", def.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction); a sample-oracle answer that draws about a second's worth of examples or more is announced on stderr")
 	tol := f.Float64("tol", 0, "tolerance of every query, passed to the learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
 	noise := f.String("noise", "uniform", "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
-	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer")
+	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer, in (0, 1)")
+	minTau := f.Float64("min-tau", 0, "tolerance floor: a query asked at tau < T is answered as if asked at T, whatever the learner asks; the ledger records both (0: no floor)")
+	classesS := f.String("classes", "", "restrict the oracle to these query classes, comma-separated; a query of no listed class fails the run (exit 1). "+classAliasHelp+" (default: all)")
 	seed := f.Uint64("seed", def.Seed, "seed of w*, the learner's randomness and the oracle's")
 	var sets setFlags
 	f.Var(&sets, "set", "a learner option key=value (repeatable), e.g. --set steps=100 --set init=random")
 	maxQueries := f.Int("max-queries", 0, "stop the learner after this many queries (0: no limit)")
-	maxCost := f.Float64("max-cost", 0, "stop the learner when sum 1/tau^2 would exceed this (0: no limit)")
-	trace := f.String("trace", "", "write the ledger to this file as JSON Lines")
+	maxCost := f.Float64("max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
+	trace := f.String("trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
 	asJSON := f.Bool("json", false, "print one JSON object")
 	if err := f.parse(args); err != nil {
 		return err
@@ -96,7 +97,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	for _, c := range []struct {
 		name string
 		v    float64
-	}{{"clip", *clip}, {"noise-var", *noiseVar}, {"frac", *frac}, {"eta", *eta}, {"tol", *tol}, {"delta", *delta}, {"max-cost", *maxCost}} {
+	}{{"clip", *clip}, {"noise-var", *noiseVar}, {"frac", *frac}, {"eta", *eta}, {"tol", *tol}, {"delta", *delta}, {"max-cost", *maxCost}, {"min-tau", *minTau}} {
 		if err := checkFinite(c.name, c.v); err != nil {
 			return err
 		}
@@ -120,6 +121,20 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return usagef("learn: --tol %v, want a tolerance > 0", *tol)
 	}
 	cfg.Tol = *tol
+	if f.set("delta") && !(*delta > 0 && *delta < 1) {
+		return usagef("learn: --delta %v, want a failure probability in (0, 1)", *delta)
+	}
+	if f.set("min-tau") && !(*minTau > 0) {
+		return usagef("learn: --min-tau %v, want a tolerance floor > 0", *minTau)
+	}
+	cfg.MinTol = *minTau
+	if f.set("classes") {
+		c, err := parseClasses("learn", *classesS)
+		if err != nil {
+			return err
+		}
+		cfg.Classes = c
+	}
 	if *maxQueries < 0 {
 		return usagef("learn: --max-queries %d, want >= 0 (0: no limit)", *maxQueries)
 	}
@@ -136,6 +151,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg.Options = opts
 	cfg.Command = append([]string{"sqsim", "learn"}, args...) // for the --trace manifest
+	cfg.Progress = stderr                                     // slow sample-oracle answers say what they draw
 	in, err := bench.NewInstance(cfg)
 	if err != nil {
 		return usagef("learn: %v", err)
@@ -144,21 +160,27 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usagef("learn: %v", err)
 	}
-	var traceFile *os.File
+	var traceFile *atomicFile
+	var traceW *errWriter
 	if f.set("trace") {
 		if *trace == "" {
 			return usagef("learn: --trace needs a file name")
 		}
-		if traceFile, err = os.Create(*trace); err != nil {
+		if traceFile, err = createAtomic(*trace); err != nil {
 			return usagef("learn: --trace: %v", err)
 		}
-		defer traceFile.Close()
-		in = in.WithTrace(traceFile)
+		defer traceFile.Abort()
+		traceW = newErrWriter(traceFile)
+		in = in.WithTrace(traceW)
 	}
 	res, runErr := in.RunLearner(l, ltol)
 	if traceFile != nil {
-		if err := traceFile.Close(); err != nil && runErr == nil {
-			runErr = fmt.Errorf("--trace %s: %w", *trace, err)
+		if traceW.err != nil {
+			if runErr == nil {
+				runErr = fmt.Errorf("--trace %s: %w (the file is unchanged)", *trace, traceW.err)
+			}
+		} else if err := traceFile.Commit(); err != nil && runErr == nil {
+			runErr = fmt.Errorf("--trace: %w", err)
 		}
 	}
 	if runErr != nil {
@@ -168,10 +190,56 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("learn: %w (after %d queries)", runErr, res.Summary.Queries)
 	}
 	if *asJSON {
-		return writeJSON(stdout, learnJSON(res, cfg))
+		if err := writeJSON(stdout, learnJSON(res, cfg)); err != nil {
+			return fmt.Errorf("learn: writing the output: %w", err)
+		}
+		return nil
 	}
-	printLearn(stdout, res, cfg)
-	return nil
+	tw := newErrWriter(stdout)
+	printLearn(tw, res, cfg)
+	return prefixErr("learn", tw.Err())
+}
+
+// classAliasHelp documents the names parseClasses accepts.
+const classAliasHelp = "Names: csq or correlational (y*h(x)), sq, stat or bounded (|phi| <= B), l2 (E[phi^2] <= B^2), vstat or boolean (values in {0,1}), all"
+
+// parseClasses parses a comma- (or |-) separated list of query classes:
+// the names of sq.ParseClass and the aliases of classAliasHelp.
+func parseClasses(cmd, s string) (sq.Class, error) {
+	var c sq.Class
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '|' }) {
+		p = strings.ToLower(strings.TrimSpace(p))
+		switch p {
+		case "":
+			continue
+		case "csq":
+			p = "correlational"
+		case "sq", "stat":
+			p = "bounded"
+		case "vstat":
+			p = "boolean"
+		case "all":
+			c |= sq.AllClasses
+			continue
+		}
+		k, err := sq.ParseClass(p)
+		if err != nil || k == 0 {
+			return 0, usagef("%s: --classes: unknown query class %q. %s", cmd, p, classAliasHelp)
+		}
+		c |= k
+	}
+	if c == 0 {
+		return 0, usagef("%s: --classes %q names no class. %s", cmd, s, classAliasHelp)
+	}
+	return c, nil
+}
+
+// classesName is the class set of a run, "all" when unrestricted.
+func classesName(c sq.Class) string {
+	if c == 0 || c == sq.AllClasses {
+		return "all"
+	}
+	return c.String()
 }
 
 func learnJSON(res bench.Result, cfg bench.Config) map[string]any {
@@ -182,7 +250,9 @@ func learnJSON(res bench.Result, cfg bench.Config) map[string]any {
 		"opt": num(res.Opt), "opt_error": num(res.OptErr), "opt_method": res.OptMethod,
 		"ratio": num(res.Ratio), "angle": num(res.Angle), "tolerance": num(res.Tol),
 		"queries": s.Queries, "scalar_queries": s.Scalar, "free_queries": s.Free, "rounds": s.Rounds,
-		"cost": num(s.Cost), "min_normalized_tol": num(s.MinTol), "hypothesis": res.Kind,
+		"cost": num(s.Cost), "sample_cost": num(s.Cost), "sum_inv_tau2": num(s.SumInvTau2),
+		"min_tau": num(res.MinTol), "effective_tolerance": num(math.Max(res.Tol, res.MinTol)), "raised_by_floor": res.Summary.Raised,
+		"classes": classesName(res.Classes), "min_normalized_tol": num(s.MinTol), "hypothesis": res.Kind,
 		"wstar": nums(res.WStar), "elapsed_ns": res.Elapsed.Nanoseconds(),
 	}
 	if res.W != nil {
@@ -202,6 +272,12 @@ func learnJSON(res bench.Result, cfg bench.Config) map[string]any {
 	if cfg.Budget != (sq.Budget{}) {
 		conf["budget"] = cfg.Budget
 	}
+	if cfg.MinTol > 0 {
+		conf["min_tau"] = num(cfg.MinTol)
+	}
+	if cfg.Classes != 0 {
+		conf["classes"] = classesName(cfg.Classes)
+	}
 	out["manifest"] = manifest("learn", conf)
 	return out
 }
@@ -219,7 +295,15 @@ func printLearn(w io.Writer, res bench.Result, cfg bench.Config) {
 	if !math.IsNaN(res.Angle) {
 		fmt.Fprintf(w, "  %-12s %.3g rad\n", "angle to w*", res.Angle)
 	}
-	fmt.Fprintf(w, "  %-12s %d (%d scalar), %d adaptivity rounds, %d free, sum 1/tau^2 = %.3g\n", "queries", s.Queries, s.Scalar, s.Rounds, s.Free, s.Cost)
+	fmt.Fprintf(w, "  %-12s %d (%d scalar), %d adaptivity rounds, %d free\n", "queries", s.Queries, s.Scalar, s.Rounds, s.Free)
+	fmt.Fprintf(w, "  %-12s sample cost sum (B/tau)^2 = %.3g, sum 1/tau^2 = %.3g\n", "cost", s.Cost, s.SumInvTau2)
+	if res.MinTol > 0 {
+		fmt.Fprintf(w, "  %-12s %g: effective tolerance %g; %d of %d queries were asked below it and answered at it\n",
+			"tau floor", res.MinTol, math.Max(res.Tol, res.MinTol), res.Summary.Raised, s.Queries)
+	}
+	if res.Classes != 0 {
+		fmt.Fprintf(w, "  %-12s %s queries only\n", "classes", classesName(res.Classes))
+	}
 	if res.W != nil {
 		n := 0.0
 		for _, v := range res.W {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -169,9 +171,245 @@ func TestLearnUsageErrors(t *testing.T) {
 		{"unexpected argument", []string{"extra"}},
 		{"flag provided but not defined", []string{"--bogus"}},
 		{`"pink"`, []string{"--oracle", "noise", "--noise", "pink"}},
+		{"bench.MaxSteps", []string{"--set", "steps=1000000000"}},
+		{"bench.MaxStepWork", []string{"--d", "10000", "--set", "steps=200000"}},
+		{"limit 1e+10", []string{"--oracle", "sample", "--tol", "1e-4"}},
+		{"limit 1e+10", []string{"--oracle", "sample", "--set", "tol=1e-5"}},
+		{"--delta 0, want a failure probability in (0, 1)", []string{"--oracle", "sample", "--delta", "0"}},
+		{"--delta 1,", []string{"--oracle", "sample", "--delta", "1"}},
+		{"--delta -0.5", []string{"--oracle", "sample", "--delta", "-0.5"}},
+		{"--min-tau 0", []string{"--min-tau", "0"}},
+		{"--min-tau -1", []string{"--min-tau", "-1"}},
+		{"--min-tau: NaN", []string{"--min-tau", "NaN"}},
+		{`unknown query class "foo"`, []string{"--classes", "foo"}},
+		{`unknown query class "none"`, []string{"--classes", "csq,none"}},
+		{"names no class", []string{"--classes", ","}},
+		{"overflows float64", []string{"--dist", "clipped", "--wstar", "1e154,1e154"}},
 	}
 	for _, c := range cases {
-		usageFails(t, c.want, append([]string{"learn"}, c.args...)...)
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			usageFails(t, c.want, append([]string{"learn"}, c.args...)...)
+		})
+	}
+}
+
+// TestLearnMinTau: --min-tau T answers every query asked below T at T: the
+// JSON states the floor and the effective tolerance, every trace entry
+// records the asked tolerance and an effective one >= T, the costs are
+// those of a run asked at T, and the text output states the floor.
+func TestLearnMinTau(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.jsonl")
+	res := learnJSONOut(t, "--learner", "refit", "--d", "4", "--min-tau", "1e-3", "--trace", path)
+	if res["min_tau"].(float64) != 1e-3 || res["effective_tolerance"].(float64) != 1e-3 || res["tolerance"].(float64) != 1e-6 {
+		t.Errorf("min_tau %v, effective_tolerance %v, tolerance %v; want 1e-3, 1e-3, 1e-6", res["min_tau"], res["effective_tolerance"], res["tolerance"])
+	}
+	if res["raised_by_floor"].(float64) != res["queries"].(float64) || res["queries"].(float64) != 2 {
+		t.Errorf("raised_by_floor %v of %v queries, want 2 of 2", res["raised_by_floor"], res["queries"])
+	}
+	if m := res["manifest"].(map[string]any)["config"].(map[string]any); m["min_tau"] != 1e-3 {
+		t.Errorf("manifest config %v lacks min_tau 1e-3", m)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := sq.ReadTrace(f)
+	f.Close()
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("trace: %d entries, %v", len(entries), err)
+	}
+	for i, e := range entries {
+		if e.Tol != 1e-6 || e.EffTol != 1e-3 {
+			t.Errorf("trace entry %d: tol %v, eff_tol %v; want 1e-6 and 1e-3", i, e.Tol, e.EffTol)
+		}
+	}
+	at := learnJSONOut(t, "--learner", "refit", "--d", "4", "--tol", "1e-3")
+	for _, k := range []string{"cost", "sum_inv_tau2", "queries"} {
+		if res[k] != at[k] {
+			t.Errorf("%s under the floor %v, asked at the floor %v", k, res[k], at[k])
+		}
+	}
+	none := learnJSONOut(t, "--learner", "chow", "--d", "3")
+	if none["min_tau"].(float64) != 0 || none["raised_by_floor"].(float64) != 0 || none["effective_tolerance"].(float64) != 1e-6 {
+		t.Errorf("no floor: min_tau %v, raised %v, effective %v", none["min_tau"], none["raised_by_floor"], none["effective_tolerance"])
+	}
+	code, out, errs := runCLI("learn", "--learner", "refit", "--d", "4", "--min-tau", "1e-3")
+	if code != 0 || !strings.Contains(out, "tau floor    0.001: effective tolerance 0.001; 2 of 2 queries were asked below it") {
+		t.Errorf("text: exit %d, stderr %q, output:\n%s", code, errs, out)
+	}
+}
+
+// TestLearnCost: the two costs under their true names. refit asks E[y x]
+// (d coordinates, bound 1) and E[y relu(u.x)] with u the normalized Chow
+// vector (bound ||u||/sqrt 2 = 1/sqrt 2), so at tau the raw sum is
+// (d+1)/tau^2 and the sample cost d/tau^2 + 1/(2 tau^2).
+func TestLearnCost(t *testing.T) {
+	res := learnJSONOut(t, "--learner", "refit", "--d", "4", "--tol", "1e-3")
+	const tau = 1e-3
+	wantRaw, wantSample := 5/(tau*tau), (4+0.5)/(tau*tau)
+	if got := res["sum_inv_tau2"].(float64); math.Abs(got-wantRaw) > 1e-9*wantRaw {
+		t.Errorf("sum_inv_tau2 %v, want (d+1)/tau^2 = %v", got, wantRaw)
+	}
+	for _, k := range []string{"cost", "sample_cost"} {
+		if got := res[k].(float64); math.Abs(got-wantSample) > 1e-6*wantSample {
+			t.Errorf("%s %v, want d/tau^2 + 1/(2 tau^2) = %v", k, got, wantSample)
+		}
+	}
+	code, out, _ := runCLI("learn", "--learner", "refit", "--d", "4", "--tol", "1e-3")
+	if code != 0 || !strings.Contains(out, "sample cost sum (B/tau)^2 = ") || !strings.Contains(out, "sum 1/tau^2 = 5e+06") {
+		t.Errorf("text output (exit %d) does not name both costs:\n%s", code, out)
+	}
+	code, out, _ = runCLI("learn", "-h")
+	if code != 0 || !strings.Contains(out, "sample cost sum (B/tau)^2") {
+		t.Errorf("--max-cost help does not say it caps the sample cost:\n%s", out)
+	}
+}
+
+// TestLearnClasses: --classes csq runs the learners whose queries are all
+// correlational and refuses approx, whose thresholded-label query is not,
+// with exit 1 and a message naming the query and the classes.
+func TestLearnClasses(t *testing.T) {
+	for _, l := range []string{"chow", "gd", "refit", "glmtron"} {
+		t.Run(l, func(t *testing.T) {
+			res := learnJSONOut(t, "--learner", l, "--d", "4", "--classes", "csq")
+			if res["classes"] != "correlational" || !strings.Contains(res["oracle"].(string), "classes[correlational]") {
+				t.Errorf("classes %v, oracle %v", res["classes"], res["oracle"])
+			}
+		})
+	}
+	t.Run("approx refused", func(t *testing.T) {
+		code, out, errs := runCLI("learn", "--learner", "approx", "--d", "4", "--classes", "csq")
+		if code != 1 || out != "" {
+			t.Errorf("exit %d, stdout %q; want 1 and nothing", code, out)
+		}
+		for _, want := range []string{`query "y*x|y->sign(y-t)"`, "accepts correlational queries", "is l2"} {
+			if !strings.Contains(errs, want) {
+				t.Errorf("stderr %q does not mention %q", errs, want)
+			}
+		}
+		if strings.Count(strings.TrimRight(errs, "\n"), "\n") != 0 {
+			t.Errorf("stderr %q, want one line", errs)
+		}
+	})
+	t.Run("all", func(t *testing.T) {
+		res := learnJSONOut(t, "--learner", "approx", "--d", "4", "--classes", "all")
+		if res["classes"] != "all" {
+			t.Errorf("classes %v, want all", res["classes"])
+		}
+	})
+}
+
+// TestParseClasses: the aliases of --classes.
+func TestParseClasses(t *testing.T) {
+	for in, want := range map[string]sq.Class{
+		"csq": sq.Correlational, "correlational": sq.Correlational, "sq": sq.Bounded, "stat": sq.Bounded,
+		"bounded": sq.Bounded, "l2": sq.L2, "vstat": sq.Boolean, "boolean": sq.Boolean, "all": sq.AllClasses,
+		"CSQ, l2": sq.Correlational | sq.L2, "bounded|boolean": sq.Bounded | sq.Boolean,
+	} {
+		got, err := parseClasses("learn", in)
+		if err != nil || got != want {
+			t.Errorf("parseClasses(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+}
+
+// TestOutputFailureExits1: a command whose stdout cannot be written exits
+// 1 with a message, in text and JSON mode.
+func TestOutputFailureExits1(t *testing.T) {
+	for _, args := range [][]string{
+		{"learn", "--learner", "chow", "--d", "3"},
+		{"learn", "--learner", "chow", "--d", "3", "--json"},
+		{"demo", "--d", "5", "--steps", "3"},
+		{"demo", "--d", "5", "--steps", "3", "--json"},
+		{"results", "--d", "3", "--learners", "chow"},
+		{"help"},
+		{"--version"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var errb strings.Builder
+			code := run(args, failWriter{}, &errb)
+			if code != 1 || !strings.Contains(errb.String(), "no space left on device") {
+				t.Errorf("exit %d, stderr %q; want 1 and the write error", code, errb.String())
+			}
+		})
+	}
+}
+
+// TestAtomicWrite: a write that fails leaves the file as it was and no
+// temporary file behind; one that succeeds replaces it, keeping its mode.
+func TestAtomicWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "doc.md")
+	if err := os.WriteFile(path, []byte("the user's document\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := writeFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "half a tab")
+		return errors.New("disk full")
+	})
+	if err == nil || !strings.Contains(err.Error(), "unchanged") {
+		t.Errorf("failed write: %v, want an error saying the file is unchanged", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "the user's document\n" {
+		t.Errorf("after a failed write the file is %q", b)
+	}
+	if err := writeFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new\n" {
+		t.Errorf("after a write the file is %q", b)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("mode after the rewrite: %v, %v; want 0600", st.Mode(), err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d files, want only doc.md (no temporary file left)", len(ents))
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "no-such-dir", "x"), func(io.Writer) error { return nil }); err == nil {
+		t.Error("a write into a missing directory succeeded")
+	}
+	t.Run("symlink", func(t *testing.T) {
+		dir := t.TempDir()
+		real, link := filepath.Join(dir, "real.md"), filepath.Join(dir, "link.md")
+		os.WriteFile(real, []byte("old\n"), 0o644)
+		if err := os.Symlink("real.md", link); err != nil {
+			t.Skip(err)
+		}
+		if err := writeFileAtomic(link, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(real); string(b) != "new\n" {
+			t.Errorf("the link's target is %q, want the new text", b)
+		}
+		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("the link was replaced: %v, %v", st, err)
+		}
+	})
+	t.Run("directory", func(t *testing.T) {
+		if err := writeFileAtomic(t.TempDir(), func(io.Writer) error { return nil }); err == nil {
+			t.Error("a write to a directory succeeded")
+		}
+	})
+}
+
+// TestLearnTraceReplacesWhole: --trace over an existing file replaces it
+// with the complete trace and leaves no temporary file.
+func TestLearnTraceReplacesWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.jsonl")
+	os.WriteFile(path, []byte("an older trace, longer than the new one will be ........................................................................................................................................................................................................................................\n"), 0o644)
+	learnJSONOut(t, "--learner", "chow", "--d", "2", "--trace", path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := sq.ReadTrace(f)
+	f.Close()
+	if err != nil || len(entries) != 1 {
+		t.Errorf("trace: %d entries, %v", len(entries), err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d files, want only the trace", len(ents))
 	}
 }
 
@@ -201,6 +439,7 @@ func TestResultsCommand(t *testing.T) {
 	usageFails(t, "--d 0", "results", "--d", "0")
 	usageFails(t, "--oracle", "results", "--oracle", "x")
 	usageFails(t, "--tol -2", "results", "--tol", "-2")
+	usageFails(t, "limit 1e+10", "results", "--oracle", "sample", "--tol", "1e-9")
 }
 
 // TestResultsDocIsCurrent: the exact-oracle table of docs/results.md is the
@@ -241,6 +480,18 @@ func TestResultsUpdate(t *testing.T) {
 	}
 	usageFails(t, "no block", "results", "--d", "4", "--learners", "chow", "--update", path)
 	usageFails(t, "--update", "results", "--update", filepath.Join(t.TempDir(), "missing.md"))
+	// A usage error after the temporary file is opened leaves the file
+	// as it was and no temporary file.
+	bad := resultsMarker([]string{"--oracle", "magic"})
+	os.WriteFile(path, []byte(bad+"\nold\n"+resultsEnd+"\n"), 0o644)
+	before, _ := os.ReadFile(path)
+	usageFails(t, "--oracle \"magic\"", "results", "--oracle", "magic", "--update", path)
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("a refused --update changed the file")
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
+		t.Errorf("directory holds %d files after a refused --update, want 1", len(ents))
+	}
 }
 
 // FuzzParseSets: the --set parser returns one option per flag, with a

@@ -44,14 +44,27 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return finish(c.run([]string{"-h"}, stdout, stderr), stderr)
-			}
+			return finish(usagef("%s takes no arguments, got %q", args[0], args[1]), stderr)
 		}
-		printHelp(stdout)
-		return 0
+		return finish(printVersion(stdout), stderr)
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 1 && args[1] != "help" {
+			c, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintf(stderr, "sqsim: help: unknown command %q (commands: %s)\n", args[1], strings.Join(commandNames(), ", "))
+				return 2
+			}
+			// The rest of the arguments name a subcommand (help hardness
+			// game): the command's own -h shows its help.
+			rest := append(append([]string(nil), args[2:]...), "-h")
+			return finish(c.run(rest, stdout, stderr), stderr)
+		}
+		tw := newErrWriter(stdout)
+		printHelp(tw)
+		return finish(tw.Err(), stderr)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -87,7 +100,7 @@ func commandNames() []string {
 
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "sqsim: a laboratory for statistical-query learning of a ReLU under Gaussian marginals")
-	fmt.Fprintln(w, "\nusage: sqsim <command> [flags]    (sqsim help <command> for its flags)")
+	fmt.Fprintln(w, "\nusage: sqsim <command> [flags]    (sqsim help <command> [subcommand] for its flags; sqsim --version)")
 	fmt.Fprintln(w, "\ncommands:")
 	for _, n := range commandNames() {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
@@ -195,6 +208,30 @@ func manifest(cmd string, config map[string]any) map[string]any {
 		}
 	}
 	return m
+}
+
+// printVersion prints the sqsim version, the Go version and the VCS
+// revision the binary was built from.
+func printVersion(w io.Writer) error {
+	rev, modified := "unknown (no VCS stamp, e.g. go run)", false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if modified {
+		rev += " (modified)"
+	}
+	_, err := fmt.Fprintf(w, "sqsim version %s\ngo version %s\nvcs revision %s\n", version(), runtime.Version(), rev)
+	if err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	return nil
 }
 
 func version() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -97,6 +98,12 @@ func TestDemo(t *testing.T) {
 	if l := exact["final_loss"].(float64); l > 1e-12 {
 		t.Errorf("exact-oracle GD final loss %v, want <= 1e-12", l)
 	}
+	led := exact["ledger"].(map[string]any)
+	// 10 gate correlations E[y 1{w.x>0} x] (bound 1/sqrt 2) of d = 20 at
+	// the demo's tau = 1e-3: raw sum 200/tau^2, sample cost half of it.
+	if led["sum_inv_tau2"] != 2e8 || led["cost"] != 1e8 || led["sample_cost"] != 1e8 {
+		t.Errorf("demo ledger %v, want sum_inv_tau2 2e8, cost = sample_cost = 1e8", led)
+	}
 	noisy := res["noise(tau=0.001)"].(map[string]any)
 	if d, b := noisy["distance_to_wstar"].(float64), res["distance_bound"].(float64); d > b {
 		t.Errorf("noisy GD ends %v from w*, above the bound %v", d, b)
@@ -104,7 +111,7 @@ func TestDemo(t *testing.T) {
 	usageFails(t, "--d", "demo", "--d", "0")
 	usageFails(t, "--tol", "demo", "--tol", "-1")
 	code, out, _ = runCLI("demo")
-	if code != 0 || !strings.Contains(out, "ledger") {
+	if code != 0 || !strings.Contains(out, "ledger") || !strings.Contains(out, "sample cost sum (B/tau)^2 = 1e+09, sum 1/tau^2 = 2e+09") {
 		t.Errorf("default demo: exit %d, output %q", code, out)
 	}
 }
@@ -118,6 +125,39 @@ func TestHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "--wstar") && !strings.Contains(out, "-wstar") {
 		t.Errorf("loss -h: exit %d, %q", code, out)
 	}
+	t.Run("unknown topic", func(t *testing.T) { usageFails(t, `unknown command "nosuch"`, "help", "nosuch") })
+	t.Run("unknown subcommand", func(t *testing.T) { usageFails(t, "nosuch", "help", "hardness", "nosuch") })
+	t.Run("stray argument", func(t *testing.T) { usageFails(t, `unexpected argument "x"`, "help", "learn", "x") })
+	t.Run("subcommand", func(t *testing.T) {
+		code, out, errs := runCLI("help", "hardness", "game")
+		if code != 0 || !strings.HasPrefix(out, "usage: sqsim hardness game") {
+			t.Errorf("help hardness game: exit %d, stderr %q, output %q", code, errs, out)
+		}
+	})
+	t.Run("learn", func(t *testing.T) {
+		code, out, _ := runCLI("help", "learn")
+		for _, want := range []string{"-min-tau", "-classes", "csq or correlational", "sq, stat or bounded", "vstat or boolean"} {
+			if code != 0 || !strings.Contains(out, want) {
+				t.Errorf("help learn: exit %d, lacks %q", code, want)
+			}
+		}
+	})
+}
+
+// TestVersion: --version prints the sqsim version, the Go version and the
+// VCS revision (or says there is none).
+func TestVersion(t *testing.T) {
+	code, out, errs := runCLI("--version")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != 0 || errs != "" || len(lines) != 3 {
+		t.Fatalf("exit %d, stderr %q, output %q", code, errs, out)
+	}
+	for i, p := range []string{"sqsim version ", "go version " + runtime.Version(), "vcs revision "} {
+		if !strings.HasPrefix(lines[i], p) {
+			t.Errorf("line %d %q, want prefix %q", i+1, lines[i], p)
+		}
+	}
+	usageFails(t, "takes no arguments", "--version", "x")
 }
 
 // FuzzParseVec: the vector parser either returns finite numbers, one per

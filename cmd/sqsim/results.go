@@ -24,7 +24,7 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 	tol := f.Float64("tol", 0, "tolerance passed to every learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
 	names := f.String("learners", "", "comma-separated learners (default: every registered learner)")
 	asJSON := f.Bool("json", false, "print JSON Lines: a manifest, then one object per (world, learner)")
-	update := f.String("update", "", "instead of printing, replace the generated block of this Markdown file (docs/results.md) whose BEGIN marker names these flags")
+	update := f.String("update", "", "instead of printing, replace the generated block of this Markdown file (docs/results.md) whose BEGIN marker names these flags (the new file is written next to it and renamed over it, so a failed write leaves it unchanged)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -43,6 +43,16 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 		if begin, end = blockBounds(string(doc), marker); begin < 0 {
 			return usagef("results: --update %s: no block %q ... %q in the file", *update, marker, resultsEnd)
 		}
+	}
+	// The new document goes to a temporary file next to the old one, opened
+	// now so that an unwritable directory is refused before the grid runs.
+	var out *atomicFile
+	if f.set("update") {
+		var err error
+		if out, err = createAtomic(*update); err != nil {
+			return usagef("results: --update: %v", err)
+		}
+		defer out.Abort()
 	}
 	if *d < 1 || *d > bench.MaxDim {
 		return usagef("results: --d %d, want 1 <= d <= %d", *d, bench.MaxDim)
@@ -81,11 +91,19 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 		if err := g.WriteMarkdown(&b); err != nil {
 			return err
 		}
-		out := string(doc[:begin]) + b.String() + string(doc[end:])
-		return os.WriteFile(*update, []byte(out), 0o644)
+		if _, err := io.WriteString(out, string(doc[:begin])+b.String()+string(doc[end:])); err != nil {
+			return fmt.Errorf("results: --update %s: %w (the file is unchanged)", *update, err)
+		}
+		if err := out.Commit(); err != nil {
+			return fmt.Errorf("results: --update: %w", err)
+		}
+		return nil
 	}
 	if !*asJSON {
-		return g.WriteMarkdown(stdout)
+		if err := g.WriteMarkdown(stdout); err != nil {
+			return fmt.Errorf("results: writing the output: %w", err)
+		}
+		return nil
 	}
 	conf := map[string]any{"d": *d, "seed": *seed, "oracle": *oracleName, "tol": num(*tol), "learners": g.Learners}
 	if err := writeJSON(stdout, map[string]any{"manifest": manifest("results", conf)}); err != nil {
