@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -236,7 +237,15 @@ func queryErr(q *Query, format string, args ...any) error {
 
 // Validate checks that q is well formed for examples of dimension d: every
 // term has the query's output dimension, weight vectors have length d and
-// finite entries, functions are present, Bound is finite and non-negative.
+// finite entries, functions are present, Hermite indices are in range with
+// total degree at most MaxHermiteDegree, a feature carries no index of
+// another kind, Bound is finite and non-negative; and that its terms support
+// every class it declares (Class.Closure of Query.Class): a class that a term
+// refutes, such as Correlational with a y^2 term, is a *ClassProofError
+// wrapping ErrQuery that names the term (see Prove). A class that rests on a
+// Go function (func label, joint term, ridge or func feature) is not an
+// error here; Prove reports it in Proof.Unproven, and a restricting oracle
+// (oracle.WithClasses) refuses it unless told to trust it.
 func (q *Query) Validate(d int) error {
 	if q == nil {
 		return fmt.Errorf("%w: nil query", ErrQuery)
@@ -265,6 +274,14 @@ func (q *Query) Validate(d int) error {
 			if err := checkRows(q, j, t.Joint.U, d); err != nil {
 				return err
 			}
+			for _, ks := range t.Joint.Kinks {
+				if err := checkBreaks(q, j, ks); err != nil {
+					return err
+				}
+			}
+			if err := checkBreaks(q, j, t.Joint.YBreak); err != nil {
+				return err
+			}
 			out := 1
 			if t.Joint.TimesX {
 				out = d
@@ -287,7 +304,15 @@ func (q *Query) Validate(d int) error {
 		default:
 			return queryErr(q, "term %d: unknown label kind %d", j, t.Label.Kind)
 		}
+		for _, b := range t.Label.Breaks {
+			if math.IsNaN(b) {
+				return queryErr(q, "term %d: label break %v is not a number", j, b)
+			}
+		}
 		f := &t.Feature
+		if f.Kind != FeatHermite && (len(f.Idx) != 0 || len(f.Deg) != 0) {
+			return queryErr(q, "term %d: a %s feature has a Hermite index (Idx %v, Deg %v); only a Hermite feature has one", j, f.Kind, f.Idx, f.Deg)
+		}
 		switch f.Kind {
 		case FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
 			if len(f.W) != d {
@@ -316,15 +341,18 @@ func (q *Query) Validate(d int) error {
 			if len(f.Idx) != len(f.Deg) {
 				return queryErr(q, "term %d: Hermite index has %d coordinates and %d degrees", j, len(f.Idx), len(f.Deg))
 			}
-			seen := map[int]bool{}
+			total := 0
 			for i, c := range f.Idx {
-				if c < 0 || c >= d || seen[c] {
+				if c < 0 || c >= d || slices.Contains(f.Idx[:i], c) {
 					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d) or repeated", j, c, d)
 				}
-				seen[c] = true
 				if f.Deg[i] < 0 {
 					return queryErr(q, "term %d: Hermite degree %d is negative", j, f.Deg[i])
 				}
+				if f.Deg[i] > MaxHermiteDegree-total {
+					return queryErr(q, "term %d: Hermite total degree exceeds %d, the largest sqsim evaluates accurately (sq/gauss.HermiteNorm)", j, MaxHermiteDegree)
+				}
+				total += f.Deg[i]
 			}
 		case FeatFunc:
 			if f.F == nil || f.OutDim < 1 {
@@ -334,8 +362,42 @@ func (q *Query) Validate(d int) error {
 		default:
 			return queryErr(q, "term %d: unknown feature kind %d", j, f.Kind)
 		}
+		for r, ks := range f.Kinks {
+			for _, k := range ks {
+				if math.IsNaN(k) {
+					return queryErr(q, "term %d: kink %v of row %d is not a number", j, k, r)
+				}
+			}
+		}
 		if got := f.Dim(d); got != q.Dim {
 			return queryErr(q, "term %d (%s) has dimension %d, query has %d", j, f.Kind, got, q.Dim)
+		}
+	}
+	return q.checkDeclared()
+}
+
+// checkDeclared returns a *ClassProofError (wrapping ErrQuery) for the
+// first class that q declares, or that its declared classes imply, and that
+// a term refutes (see Prove). A class that rests on a Go function is not an
+// error here; a restricting oracle refuses it unless told to trust it.
+func (q *Query) checkDeclared() error {
+	decl := q.Class.Closure()
+	p := q.Prove()
+	if decl&^(p.Class|p.Unproven) == 0 {
+		return nil
+	}
+	for _, cn := range classNames {
+		if decl&cn.c != 0 && (p.Class|p.Unproven)&cn.c == 0 {
+			return p.Err(cn.c)
+		}
+	}
+	return nil
+}
+
+func checkBreaks(q *Query, j int, ks []float64) error {
+	for _, k := range ks {
+		if math.IsNaN(k) {
+			return queryErr(q, "term %d: break point %v is not a number", j, k)
 		}
 	}
 	return nil
@@ -490,7 +552,13 @@ func axpy(a float64, x, y []float64) {
 // rows, Hermite index, name) and joint part (rows, name). Functions are
 // identified by their Name only: two different Go functions with the same
 // name and parameters have the same fingerprint.
+//
+// Fingerprint never panics, also on a query Validate refuses; the
+// fingerprint of a nil query is 0.
 func (q *Query) Fingerprint() uint64 {
+	if q == nil {
+		return 0
+	}
 	h := fnv.New64a()
 	var buf [8]byte
 	f64 := func(v float64) { binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v)); h.Write(buf[:]) }
@@ -536,10 +604,19 @@ func (q *Query) Fingerprint() uint64 {
 		i64(int(f.Kind))
 		vec(f.W)
 		rows(f.U)
+		// Idx and Deg pair up in a valid query; an invalid one (lengths
+		// differ) is hashed as what is there, without a panic.
 		i64(len(f.Idx))
 		for i := range f.Idx {
 			i64(f.Idx[i])
-			i64(f.Deg[i])
+			if i < len(f.Deg) {
+				i64(f.Deg[i])
+			}
+		}
+		if len(f.Deg) > len(f.Idx) {
+			for _, v := range f.Deg[len(f.Idx):] {
+				i64(v)
+			}
 		}
 		if f.TimesX {
 			i64(1)

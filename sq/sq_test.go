@@ -268,7 +268,7 @@ func TestSettingExpect(t *testing.T) {
 	}
 	w := []float64{1, 2, 2}
 	out := make([]float64, 3)
-	q := &Query{Name: "relu x", Class: L2, Dim: 3, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatReluX, W: w}}}}
+	q := &Query{Name: "relu x", Class: L2, Bound: 4, Dim: 3, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatReluX, W: w}}}}
 	if err := s.Expect(q, out); err != nil || out[0] != 0.5 || out[1] != 1 || out[2] != 1 {
 		t.Errorf("E[relu(w.x) x] = %v, %v; want w/2", out, err)
 	}
