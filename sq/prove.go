@@ -178,12 +178,30 @@ func (q *Query) ProvenClass() (Class, error) {
 	if q == nil {
 		return 0, fmt.Errorf("%w: nil query", ErrQuery)
 	}
-	for _, cn := range classNames {
-		if q.Class.Closure()&cn.c != 0 && p.Class&cn.c == 0 {
-			return p.Class, p.Err(cn.c)
-		}
+	if c := firstUnsupported(q.Class, p.Class); c != 0 {
+		return p.Class, p.Err(c)
 	}
 	return p.Class, nil
+}
+
+// reportOrder is the order in which unsupported classes are reported: the
+// classes of form before the classes of size.
+var reportOrder = [4]Class{Correlational, Boolean, Bounded, L2}
+
+// firstUnsupported returns the first class declared in decl, then the first
+// class decl implies (Closure), that is not in have; 0 when there is none.
+func firstUnsupported(decl, have Class) Class {
+	if decl.Closure()&^have == 0 {
+		return 0
+	}
+	for _, set := range [2]Class{decl, decl.Closure()} {
+		for _, c := range reportOrder {
+			if set&c != 0 && have&c == 0 {
+				return c
+			}
+		}
+	}
+	return 0
 }
 
 // Err returns nil when c is within p.Class, and otherwise a

@@ -112,7 +112,12 @@ const tinyBound = 1e-300
 // function of the label is composed with the map. Joint terms cannot be
 // mapped; MapLabels reports false for them. The class is kept except that
 // Correlational is dropped (sign(y - t) is not y).
+//
+// A nil q gives (nil, false).
 func MapLabels(q *Query, t float64) (*Query, bool) {
+	if q == nil {
+		return nil, false
+	}
 	out := *q
 	out.Name = q.Name + "|y->sign(y-t)"
 	if out.Class&Correlational != 0 {

@@ -250,6 +250,9 @@ func (q *Query) Validate(d int) error {
 	if q == nil {
 		return fmt.Errorf("%w: nil query", ErrQuery)
 	}
+	if d < 1 {
+		return queryErr(q, "examples of dimension d = %d, want d >= 1", d)
+	}
 	if q.Dim < 1 {
 		return queryErr(q, "dimension %d, want >= 1", q.Dim)
 	}
@@ -381,15 +384,9 @@ func (q *Query) Validate(d int) error {
 // a term refutes (see Prove). A class that rests on a Go function is not an
 // error here; a restricting oracle refuses it unless told to trust it.
 func (q *Query) checkDeclared() error {
-	decl := q.Class.Closure()
 	p := q.Prove()
-	if decl&^(p.Class|p.Unproven) == 0 {
-		return nil
-	}
-	for _, cn := range classNames {
-		if decl&cn.c != 0 && (p.Class|p.Unproven)&cn.c == 0 {
-			return p.Err(cn.c)
-		}
+	if c := firstUnsupported(q.Class, p.Class|p.Unproven); c != 0 {
+		return p.Err(c)
 	}
 	return nil
 }
