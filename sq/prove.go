@@ -287,19 +287,17 @@ func (p *Proof) termString(j int) string {
 // dirGroup is a sum of terms with one label functional and features along
 // one direction w: h(x) = (b + 1{w.x > 0} (a + r w.x + s (w.x)^2)) [* x].
 type dirGroup struct {
-	label   Label
-	w       []float64 // nil: only constant (b) parts so far
-	vec     bool
-	b, a    float64
-	r, s    float64
-	first   int // the first term of the group
-	sigma   float64
-	sigmaOK bool
+	label *Label
+	w     []float64 // nil: only constant (b) parts so far
+	vec   bool
+	b, a  float64
+	r, s  float64
+	first int // the first term of the group
 }
 
 // maxGroups bounds the groups kept on the stack; further terms are bounded
 // one by one.
-const maxGroups = 8
+const maxGroups = 4
 
 // Half-normal moments E[Z^k 1{Z > 0}], Z ~ N(0, 1), k = 0..6.
 var halfMoment = [7]float64{0.5, 1 / math.Sqrt(2*math.Pi), 0.5, 2 / math.Sqrt(2*math.Pi), 1.5, 8 / math.Sqrt(2*math.Pi), 7.5}
@@ -308,6 +306,14 @@ var halfMoment = [7]float64{0.5, 1 / math.Sqrt(2*math.Pi), 0.5, 2 / math.Sqrt(2*
 // allowed: then no term in y or y^2 is bounded). The implication
 // Correlational => L2 is used only when the range lies in [-1, 1].
 func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
+	p := q.proveTerms(labelMin, labelMax)
+	if q != nil {
+		p.inherit(q)
+	}
+	return p
+}
+
+func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 	inf := math.Inf(1)
 	p := Proof{Sup: inf, RMS: inf, HRMS: inf, q: q}
 	if q == nil {
@@ -338,11 +344,11 @@ func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
 
 	// addPart accounts for one bounded part: a label functional times a
 	// feature with the given sup, rms and {0,1}-ness.
-	addPart := func(j int, l Label, fsup, frms float64, fbool bool) {
+	addPart := func(j int, l *Label, fsup, frms float64, fbool bool) {
 		if fsup == 0 && frms == 0 {
 			return // identically zero
 		}
-		lsup := labelSup(l, labelMin, labelMax, labelRange)
+		lsup := labelSup(l, labelRange)
 		if lsup == 0 {
 			return
 		}
@@ -412,17 +418,16 @@ func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
 				}
 			}
 			vec := f.Kind == FeatLinear || f.Kind == FeatStepX || f.Kind == FeatReluX
-			g := findGroup(groups[:ng], t.Label, w, vec)
+			g := findGroup(groups[:ng], &t.Label, w, vec)
 			if g == nil {
 				if ng == maxGroups {
-					var one dirGroup
-					one = dirGroup{label: t.Label, w: w, vec: vec, first: j}
+					one := dirGroup{label: &t.Label, w: w, vec: vec, first: j}
 					one.add(f.Kind, c)
 					s, r, bl := one.stats()
-					addPart(j, t.Label, s, r, bl)
+					addPart(j, &t.Label, s, r, bl)
 					continue
 				}
-				groups[ng] = dirGroup{label: t.Label, vec: vec, first: j}
+				groups[ng] = dirGroup{label: &t.Label, vec: vec, first: j}
 				g = &groups[ng]
 				ng++
 			}
@@ -444,19 +449,19 @@ func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
 				declaredH = true
 			case deg == 0:
 				// H_0 = 1.
-				g := findGroup(groups[:ng], t.Label, nil, false)
+				g := findGroup(groups[:ng], &t.Label, nil, false)
 				if g == nil && ng < maxGroups {
-					groups[ng] = dirGroup{label: t.Label, first: j}
+					groups[ng] = dirGroup{label: &t.Label, first: j}
 					g = &groups[ng]
 					ng++
 				}
 				if g == nil {
-					addPart(j, t.Label, math.Abs(c), math.Abs(c), c == 1)
+					addPart(j, &t.Label, math.Abs(c), math.Abs(c), c == 1)
 					continue
 				}
 				g.add(FeatOne, c)
 			default:
-				addPart(j, t.Label, inf, math.Abs(c), false)
+				addPart(j, &t.Label, inf, math.Abs(c), false)
 			}
 		case FeatReluRows:
 			m := 0.0
@@ -466,7 +471,7 @@ func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
 			if m == 0 {
 				continue
 			}
-			addPart(j, t.Label, inf, math.Abs(c)*m/math.Sqrt2, false)
+			addPart(j, &t.Label, inf, math.Abs(c)*m/math.Sqrt2, false)
 		default: // FeatRidge, FeatFunc and unknown kinds: Go functions of x
 			nonzero++
 			if opaque.code == whyNone {
@@ -554,8 +559,24 @@ func (q *Query) ProveFor(labelMin, labelMax float64) Proof {
 	return p
 }
 
-// labelSup is sup |lambda(y)| over labels in [lo, hi]; m = max(|lo|, |hi|).
-func labelSup(l Label, lo, hi, m float64) float64 {
+// inherit adds the classes a Boolean view keeps from the query it maps
+// (MapLabels), when the view is unchanged since. They hold for every label
+// range: the view's label functionals see only sign(y - t).
+func (p *Proof) inherit(q *Query) {
+	v := q.view
+	if v.fp == 0 || v.class&^p.Class == 0 || v.fp != q.Fingerprint() {
+		return
+	}
+	add := v.class &^ p.Class
+	p.Class |= add
+	p.Unproven &^= add
+	if v.declared && add&(L2|Bounded) != 0 {
+		p.DeclaredBound = true
+	}
+}
+
+// labelSup is sup |lambda(y)| over labels y with |y| <= m.
+func labelSup(l *Label, m float64) float64 {
 	switch l.Kind {
 	case LabelOne, LabelAbove, LabelSign:
 		return 1
@@ -567,7 +588,7 @@ func labelSup(l Label, lo, hi, m float64) float64 {
 	return math.Inf(1)
 }
 
-func sameLabel(a, b Label) bool {
+func sameLabel(a, b *Label) bool {
 	if a.Kind != b.Kind {
 		return false
 	}
@@ -578,7 +599,7 @@ func sameLabel(a, b Label) bool {
 	return true
 }
 
-func findGroup(gs []dirGroup, l Label, w []float64, vec bool) *dirGroup {
+func findGroup(gs []dirGroup, l *Label, w []float64, vec bool) *dirGroup {
 	for i := range gs {
 		g := &gs[i]
 		if g.vec != vec || !sameLabel(g.label, l) {

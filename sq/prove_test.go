@@ -333,3 +333,37 @@ func TestValidateAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestMapLabelsKeepsClasses: a Boolean view keeps the classes its original
+// proves, except the correlational form, also when they rest on the
+// original's correlational form with a Go function feature (the bound
+// E[h^2] <= B^2 it declares is the view's L2 bound); a view changed after
+// it was made inherits nothing.
+func TestMapLabelsKeepsClasses(t *testing.T) {
+	ridge := &Query{Name: "y g(u.x)", Class: Correlational, Bound: 0.5, Dim: 1, Terms: []Term{{Coef: 1, Label: Label{Kind: LabelY},
+		Feature: Feature{Kind: FeatRidge, U: [][]float64{{1, 0}}, Kinks: [][]float64{{-1, 1}}, Name: "1{|z|<1}",
+			G: func(z []float64) float64 {
+				if math.Abs(z[0]) < 1 {
+					return 0.5
+				}
+				return 0
+			}}}}}
+	v, ok := MapLabels(ridge, 0.5)
+	if !ok {
+		t.Fatal("MapLabels failed")
+	}
+	p := v.Prove()
+	if p.Class != L2 || !p.DeclaredBound {
+		t.Errorf("view proves %s (declared bound %v), want l2 resting on the declared bound", p.Class, p.DeclaredBound)
+	}
+	if err := CheckClass(v, L2, "l2"); err != nil {
+		t.Errorf("CheckClass(view, L2) = %v", err)
+	}
+	v.Terms[0].Coef = 100
+	if p := v.Prove(); p.Class != 0 || p.Unproven&L2 == 0 {
+		t.Errorf("changed view proves %s (unproven %s), want nothing", p.Class, p.Unproven)
+	}
+	if _, ok := MapLabels(nil, 0); ok {
+		t.Error("MapLabels(nil) ok")
+	}
+}

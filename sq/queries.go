@@ -147,6 +147,12 @@ func MapLabels(q *Query, t float64) (*Query, bool) {
 		term.Label = l
 		out.Terms[j] = term
 	}
+	// The view keeps the classes the terms of q prove for labels in
+	// [-1, 1], except the correlational form: m(y) = sign(y - t) lies in
+	// [-1, 1] for every label y. Its own terms may not show them (a bound
+	// resting on a Go function that was proved with q's correlational form).
+	p := q.Prove()
+	out.view = viewProof{class: p.Class &^ Correlational, declared: p.DeclaredBound, fp: out.Fingerprint()}
 	return &out, true
 }
 

@@ -46,6 +46,20 @@ type Query struct {
 	Dim     int     // 1 for a scalar query; the length of the answer otherwise
 	TolNorm Norm    // how the tolerance applies to a vector answer
 	Terms   []Term
+
+	// view is set by MapLabels: the classes the original query's terms
+	// prove, which the view keeps (see Prove).
+	view viewProof
+}
+
+// viewProof is what a Boolean view (MapLabels) inherits from the query it
+// maps: phi(x, m(y)) with m(y) in {-1, +1} has every class phi has for
+// labels in [-1, 1] except the correlational form. fp is the view's
+// fingerprint when it was made: a view changed afterwards inherits nothing.
+type viewProof struct {
+	class    Class
+	declared bool
+	fp       uint64
 }
 
 // Norm says how a tolerance applies to a vector answer.
