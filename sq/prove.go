@@ -8,43 +8,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// Query classes are proved from the terms, not taken from Query.Class.
-//
-// Prove reads every term of a query (its coefficient, label functional and
-// feature) and derives what the sum of terms provably satisfies:
-//
-//   - Correlational: every term with a non-zero coefficient is y times a
-//     feature h(x) of the example alone (so phi = y h(x) with
-//     h = sum_j Coef_j h_j), and E[h_i^2] <= B^2 for every coordinate i. A
-//     ridge or func feature is a function of x alone, so y G(U x) and
-//     y F(x) are correlational in form; E[h^2] of a Go function cannot be
-//     computed, so for them the bound B is the author's (Proof.DeclaredBound).
-//     A joint term G(U x, y) or a label function is a Go function of the
-//     label: its linearity in y cannot be proved.
-//   - Bounded: sup |phi_i(x, y)| <= B over every x and every label in the
-//     range, from the closed-form suprema of the features (1, 1{w.x > 0} and
-//     their combinations along one direction are bounded; relu, x, Hermite
-//     polynomials of positive degree are not).
-//   - L2: E[phi_i^2] <= B^2 under every distribution with marginal N(0, I_d)
-//     and labels in the range, from the exact second moments of the
-//     features under N(0, I_d) (E[relu(w.x)^2] = ||w||^2/2, E[relu(w.x)^4] =
-//     3||w||^4/2, E[1{w.x>0} x_j^2] = 1/2, E[H_alpha^2] = 1, ...) and
-//     Minkowski's inequality over label functionals; or from Bounded.
-//   - Boolean: phi(x, y) is in {0, 1}: the query is one term 1 * lambda * h
-//     with lambda in {1, 1{y > t}} and h in {0, 1}-valued (1, 1{w.x > 0}).
-//
-// Terms with the same label functional and features along one direction w
-// (1, 1{w.x > 0}, relu(w.x), relu(w.x)^2, or those times x) are combined
-// before they are bounded, so 2 y 1{w.x > 0} - y is seen to be y sign(w.x),
-// bounded by 1. The proof is sound, not complete: it never proves a false
-// class, but terms that cancel each other in other ways are not seen to
-// cancel. Bounds are compared up to a relative rounding allowance of 1e-12.
-//
-// The classes of Query.Class are stated for labels in [ClassLabelMin,
-// ClassLabelMax] = [-1, 1] (the range the built-in constructors assume;
-// GKK19's [0, 1] lies inside it): Validate and oracle.WithClasses prove in
-// that range. ProveFor proves for another label range (a Setting's).
-
 // ClassLabelMin and ClassLabelMax are the label range in which Query.Class
 // is stated and in which Validate and Prove check it.
 const (
@@ -165,6 +128,47 @@ func (e *ClassProofError) Unwrap() error {
 // is stated. It never panics, also on a malformed query (a nil query proves
 // nothing), but its result is meaningful only for a query that Validate
 // accepts.
+//
+// Query classes are proved from the terms, not taken from Query.Class. Prove
+// reads every term of a query (its coefficient, label functional and
+// feature) and derives what the sum of terms provably satisfies:
+//
+//   - Correlational: every term with a non-zero coefficient is y times a
+//     feature h(x) of the example alone (so phi = y h(x) with
+//     h = sum_j Coef_j h_j), and E[h_i^2] <= B^2 for every coordinate i. A
+//     ridge or func feature is a function of x alone, so y G(U x) and
+//     y F(x) are correlational in form; E[h^2] of a Go function cannot be
+//     computed, so for them the bound B is the author's (Proof.DeclaredBound).
+//     A joint term G(U x, y) or a label function is a Go function of the
+//     label: its linearity in y cannot be proved.
+//   - Bounded: sup |phi_i(x, y)| <= B over every x and every label in the
+//     range, from the closed-form suprema of the features (1, 1{w.x > 0} and
+//     their combinations along one direction are bounded; relu, x, Hermite
+//     polynomials of positive degree are not).
+//   - L2: E[phi_i^2] <= B^2 under every distribution with marginal N(0, I_d)
+//     and labels in the range, from the exact second moments of the
+//     features under N(0, I_d) (E[relu(w.x)^2] = ||w||^2/2, E[relu(w.x)^4] =
+//     3||w||^4/2, E[1{w.x>0} x_j^2] = 1/2, E[H_alpha^2] = 1, ...) and
+//     Minkowski's inequality over label functionals; or from Bounded.
+//   - Boolean: phi(x, y) is in {0, 1}: the query is one term 1 * lambda * h
+//     with lambda in {1, 1{y > t}} and h in {0, 1}-valued (1, 1{w.x > 0}).
+//
+// Terms with a zero coefficient (except Go functions of the label, since
+// 0 * G can be NaN) or an identically zero feature (a zero weight vector)
+// are skipped. A Boolean view (MapLabels) keeps the classes the query it
+// maps proves, except the correlational form.
+//
+// Terms with the same label functional and features along one direction w
+// (1, 1{w.x > 0}, relu(w.x), relu(w.x)^2, or those times x) are combined
+// before they are bounded, so 2 y 1{w.x > 0} - y is seen to be y sign(w.x),
+// bounded by 1. The proof is sound, not complete: it never proves a false
+// class, but terms that cancel each other in other ways are not seen to
+// cancel. Bounds are compared up to a relative rounding allowance of 1e-12.
+//
+// The classes of Query.Class are stated for labels in [ClassLabelMin,
+// ClassLabelMax] = [-1, 1] (the range the built-in constructors assume;
+// GKK19's [0, 1] lies inside it): Validate and oracle.WithClasses prove in
+// that range. ProveFor proves for another label range (a Setting's).
 func (q *Query) Prove() Proof { return q.ProveFor(ClassLabelMin, ClassLabelMax) }
 
 // ProvenClass returns the classes the terms of q prove (Proof.Class, for
@@ -348,14 +352,15 @@ func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 		if fsup == 0 && frms == 0 {
 			return // identically zero
 		}
+		// The form y*h(x) concerns every label, not only those in range.
+		if l.Kind != LabelY && linWhy.code == whyNone {
+			linWhy = whyNot{code: whyNotLinear, term: j}
+		}
 		lsup := labelSup(l, labelRange)
 		if lsup == 0 {
 			return
 		}
 		nonzero++
-		if l.Kind != LabelY && linWhy.code == whyNone {
-			linWhy = whyNot{code: whyNotLinear, term: j}
-		}
 		if boolOK {
 			lbool := l.Kind == LabelOne || l.Kind == LabelAbove
 			switch {
@@ -379,9 +384,8 @@ func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 	for j := range q.Terms {
 		t := &q.Terms[j]
 		if t.Joint != nil {
-			if t.Coef == 0 {
-				continue
-			}
+			// Counted even with a zero coefficient: 0 * G(U x, y) is NaN
+			// when G is not finite.
 			nonzero++
 			if opaque.code == whyNone {
 				opaque = whyNot{code: whyJoint, term: j}

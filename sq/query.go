@@ -28,9 +28,13 @@ import (
 // hardness package can compute how much a query distinguishes a planted
 // distribution from the null one.
 //
-// Class and Bound state what the query's author guarantees (see Class): the
-// oracle's tolerance applies to E[phi] itself, and tau/Bound is the
-// normalized tolerance that sample complexity and the lower bounds are about.
+// Class and Bound state what the query's author claims (see Class), and the
+// terms must bear the claim out: Prove derives the classes the terms prove
+// (for labels in [-1, 1]), Validate refuses a declared class that a term
+// refutes (a y^2 term in a query declared Correlational), and a restricting
+// oracle (oracle.WithClasses) accepts only proved classes. The oracle's
+// tolerance applies to E[phi] itself, and tau/Bound is the normalized
+// tolerance that sample complexity and the lower bounds are about.
 // A vector query (Dim > 1) is answered coordinate by coordinate within tau
 // (TolNorm == CoordNorm, the default) or within tau in Euclidean norm
 // (TolNorm == EuclidNorm); Bound then applies to every coordinate.
