@@ -208,3 +208,20 @@ func TestAskNoPanic(t *testing.T) {
 		}
 	})
 }
+
+// TestThresholdViewNoPanic: a view of a nil oracle, and a label function
+// that is missing, are errors.
+func TestThresholdViewNoPanic(t *testing.T) {
+	v := sq.ThresholdView(nil, 0.5)
+	if _, err := sq.Ask(v, sq.LabelMoment(1), 1e-3); !errors.Is(err, sq.ErrNoOracle) || !strings.Contains(v.Name(), "<nil>") {
+		t.Errorf("nil inner: %v (%s)", err, v.Name())
+	}
+	q := &sq.Query{Name: "f(y)", Class: sq.L2, Dim: 1, Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelFunc}, Feature: sq.Feature{Kind: sq.FeatOne}}}}
+	w, err := dist.Realizable([]float64{1, 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sq.Ask(sq.ThresholdView(oracle.Exact(w), 0.5), q, 1e-3); !errors.Is(err, sq.ErrQuery) || !strings.Contains(err.Error(), "label function missing") {
+		t.Errorf("missing label function: %v", err)
+	}
+}

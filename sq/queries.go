@@ -141,8 +141,10 @@ func MapLabels(q *Query, t float64) (*Query, bool) {
 			hi, lo := l.Eval(1), l.Eval(-1)
 			l = twoValued(hi, lo, t)
 		case LabelFunc:
-			hi, lo := l.Func(1), l.Func(-1)
-			l = twoValued(hi, lo, t)
+			if l.Func != nil { // a missing function stays missing: Validate names it
+				hi, lo := l.Func(1), l.Func(-1)
+				l = twoValued(hi, lo, t)
+			}
 		}
 		term.Label = l
 		out.Terms[j] = term
