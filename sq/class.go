@@ -55,13 +55,25 @@ func (c Class) String() string {
 	return strings.Join(parts, "|")
 }
 
-// ParseClass is the inverse of String.
+// classAliases are the names of the query models whose classes they are:
+// CSQ (correlational), STAT (bounded), VSTAT (boolean), and all classes.
+var classAliases = []struct {
+	c    Class
+	name string
+}{{Correlational, "csq"}, {Bounded, "stat"}, {Boolean, "vstat"}, {AllClasses, "all"}}
+
+// ParseClass is the inverse of String: class names joined by "|" (or ","),
+// e.g. "bounded|l2". It also accepts the names of the query models: "csq"
+// (correlational), "stat" (bounded), "vstat" (boolean) and "all" (every
+// class). For oracle.WithClasses, note that "all" still refuses a query none
+// of whose classes is proved (see Query.Prove).
 func ParseClass(s string) (Class, error) {
 	var c Class
 	if s == "none" {
 		return 0, nil
 	}
-	for _, p := range strings.Split(s, "|") {
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == ',' }) {
+		p = strings.TrimSpace(p)
 		found := false
 		for _, cn := range classNames {
 			if p == cn.name {
@@ -69,9 +81,18 @@ func ParseClass(s string) (Class, error) {
 				found = true
 			}
 		}
-		if !found {
-			return 0, fmt.Errorf("sq: unknown query class %q (want bounded, l2, correlational or boolean)", p)
+		for _, cn := range classAliases {
+			if p == cn.name {
+				c |= cn.c
+				found = true
+			}
 		}
+		if !found {
+			return 0, fmt.Errorf("sq: unknown query class %q (want bounded, l2, correlational, boolean, csq, stat, vstat or all, joined by |)", p)
+		}
+	}
+	if c == 0 {
+		return 0, fmt.Errorf("sq: no query class in %q (want bounded, l2, correlational, boolean, csq, stat, vstat or all, joined by |)", s)
 	}
 	return c, nil
 }

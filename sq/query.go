@@ -394,14 +394,19 @@ func (q *Query) Validate(d int) error {
 			return queryErr(q, "term %d (%s) has dimension %d, query has %d", j, f.Kind, got, q.Dim)
 		}
 	}
-	return q.checkDeclared()
+	return q.ValidateClasses()
 }
 
-// checkDeclared returns a *ClassProofError (wrapping ErrQuery) for the
-// first class that q declares, or that its declared classes imply, and that
-// a term refutes (see Prove). A class that rests on a Go function is not an
-// error here; a restricting oracle refuses it unless told to trust it.
-func (q *Query) checkDeclared() error {
+// ValidateClasses is the class part of Validate: it returns a
+// *ClassProofError (wrapping ErrQuery) for the first class that q declares,
+// or that its declared classes imply, and that a term refutes (see Prove).
+// A class that rests on a Go function is not an error here; a restricting
+// oracle refuses it unless told to trust it. A fast path that checks the
+// structure of hot-path queries itself calls it to agree with Validate.
+func (q *Query) ValidateClasses() error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", ErrQuery)
+	}
 	p := q.Prove()
 	if c := firstUnsupported(q.Class, p.Class|p.Unproven); c != 0 {
 		return p.Err(c)

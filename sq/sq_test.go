@@ -39,6 +39,16 @@ func TestClassClosure(t *testing.T) {
 	if _, err := ParseClass("bounded|bogus"); err == nil {
 		t.Error("ParseClass accepted bogus")
 	}
+	for s, want := range map[string]Class{"csq": Correlational, "stat,l2": Bounded | L2, "vstat": Boolean, "all": AllClasses, "l2 | correlational": L2 | Correlational} {
+		if got, err := ParseClass(s); err != nil || got != want {
+			t.Errorf("ParseClass(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "|", " , "} {
+		if _, err := ParseClass(s); err == nil {
+			t.Errorf("ParseClass(%q) accepted", s)
+		}
+	}
 	err := CheckClass(Loss([]float64{1}), Correlational, "csq")
 	var ce *ClassError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrClass) || !strings.Contains(err.Error(), "csq") {
