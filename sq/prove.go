@@ -743,21 +743,16 @@ func hermiteDegree(f *Feature) (int, bool) {
 		return 0, false
 	}
 	n := 0
-	for i, d := range f.Deg {
-		if d < 0 {
-			return 0, false
-		}
-		if d > MaxHermiteDegree {
+	for _, d := range f.Deg {
+		if d < 0 || d > MaxHermiteDegree {
 			return 0, false
 		}
 		if n += d; n > MaxHermiteDegree {
 			return 0, false
 		}
-		for _, c := range f.Idx[:i] {
-			if c == f.Idx[i] {
-				return 0, false
-			}
-		}
+	}
+	if _, rep := repeatedIndex(f.Idx); rep {
+		return 0, false
 	}
 	return n, true
 }

@@ -197,6 +197,20 @@ func TestAskNoPanic(t *testing.T) {
 		if err := sq.HermiteCorr([]int{0, 1}, []int{200, 200}).Validate(2); err != nil {
 			t.Errorf("total degree 400: %v", err)
 		}
+		// Many coordinates of degree 0: validated in linear time.
+		const n = 200000
+		idx, deg := make([]int, n), make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		deg[7] = 3
+		if err := sq.HermiteCorr(idx, deg).Validate(n); err != nil {
+			t.Errorf("%d coordinates: %v", n, err)
+		}
+		idx[n-1] = 5
+		if err := sq.HermiteCorr(idx, deg).Validate(n); !errors.Is(err, sq.ErrQuery) || !strings.Contains(err.Error(), "repeated") {
+			t.Errorf("repeated coordinate: %v", err)
+		}
 	})
 	t.Run("non-finite weights", func(t *testing.T) {
 		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {

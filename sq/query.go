@@ -363,9 +363,12 @@ func (q *Query) Validate(d int) error {
 				return queryErr(q, "term %d: Hermite index has %d coordinates and %d degrees", j, len(f.Idx), len(f.Deg))
 			}
 			total := 0
+			if c, rep := repeatedIndex(f.Idx); rep {
+				return queryErr(q, "term %d: Hermite coordinate %d is repeated", j, c)
+			}
 			for i, c := range f.Idx {
-				if c < 0 || c >= d || slices.Contains(f.Idx[:i], c) {
-					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d) or repeated", j, c, d)
+				if c < 0 || c >= d {
+					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d)", j, c, d)
 				}
 				if f.Deg[i] < 0 {
 					return queryErr(q, "term %d: Hermite degree %d is negative", j, f.Deg[i])
@@ -412,6 +415,27 @@ func (q *Query) ValidateClasses() error {
 		return p.Err(c)
 	}
 	return nil
+}
+
+// repeatedIndex returns an index that occurs twice in idx, if any: by
+// comparing pairs for short lists (no allocation), with a set otherwise.
+func repeatedIndex(idx []int) (int, bool) {
+	if len(idx) <= 32 {
+		for i, c := range idx {
+			if slices.Contains(idx[:i], c) {
+				return c, true
+			}
+		}
+		return 0, false
+	}
+	seen := make(map[int]struct{}, len(idx))
+	for _, c := range idx {
+		if _, ok := seen[c]; ok {
+			return c, true
+		}
+		seen[c] = struct{}{}
+	}
+	return 0, false
 }
 
 func checkBreaks(q *Query, j int, ks []float64) error {
