@@ -391,6 +391,7 @@ func scalarLemmaQuery(d int, seed uint64, kind uint8) *sq.Query {
 	for j := 0; j < 1+int(kind%3); j++ {
 		q.Terms = append(q.Terms, sq.Term{Coef: r.NormFloat64(), Label: labels[(int(kind)+j)%len(labels)], Feature: feats[(int(kind)/3+2*j)%len(feats)]})
 	}
+	q.Bound = math.Max(q.Bound, q.Prove().RMS) // declare a bound the terms prove
 	return q
 }
 

@@ -17,7 +17,7 @@ func testQueries(d int) []*sq.Query {
 		w[i] = r.NormFloat64() * 0.6
 		v[i] = r.NormFloat64() * 0.6
 	}
-	relu2 := &sq.Query{Name: "y*relu^2", Class: sq.L2, Bound: 3, Dim: 1,
+	relu2 := &sq.Query{Name: "y*relu^2", Class: sq.L2, Bound: 5, Dim: 1, // E[relu(w.x)^4]^(1/2) = sqrt(3/2) ||w||^2, about 4.2
 		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{Kind: sq.FeatRelu2, W: w}}}}
 	relux := &sq.Query{Name: "y*relu*x", Class: sq.L2, Bound: 3, Dim: d,
 		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{Kind: sq.FeatReluX, W: w}}}}

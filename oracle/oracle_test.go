@@ -109,9 +109,11 @@ func TestSampleDeterminism(t *testing.T) {
 
 func TestSampleClassViolation(t *testing.T) {
 	m := world(t, 2)
-	// Declares |phi| <= 1 but relu(3 x1) exceeds it.
+	// Declares |phi| <= 1 but relu(3 x1) exceeds it. Written as a Go
+	// function (a ridge feature), so that Validate cannot refute the class.
 	q := &sq.Query{Name: "liar", Class: sq.Bounded, Bound: 1, Dim: 1,
-		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelOne}, Feature: sq.Feature{Kind: sq.FeatRelu, W: []float64{3, 0}}}}}
+		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelOne}, Feature: sq.Feature{Kind: sq.FeatRidge, U: [][]float64{{3, 0}},
+			G: func(z []float64) float64 { return math.Max(z[0], 0) }, Kinks: [][]float64{{0}}, Name: "relu"}}}}
 	o, _ := Sample(m, SampleOptions{})
 	if _, err := sq.Ask(o, q, 0.1); !errors.Is(err, ErrClassViolation) {
 		t.Errorf("got %v, want ErrClassViolation", err)
@@ -227,7 +229,7 @@ func TestLedgerCounts(t *testing.T) {
 	}
 	l.Round(func() error { return nil }) // an empty round uses no round
 	s := &sq.Session{Setting: m.Setting(), Oracle: o, Ledger: l}
-	free := &sq.Query{Name: "relu^2", Class: sq.L2, Dim: 1, Terms: []sq.Term{{Coef: 1, Feature: sq.Feature{Kind: sq.FeatRelu2, W: w}}}}
+	free := &sq.Query{Name: "relu^2", Class: sq.L2, Bound: 20, Dim: 1, Terms: []sq.Term{{Coef: 1, Feature: sq.Feature{Kind: sq.FeatRelu2, W: w}}}}
 	var fv [1]float64
 	if err := s.Free(free, fv[:]); err != nil || fv[0] != 7 { // E[relu(w.x)^2] = ||w||^2/2 = 7
 		t.Errorf("free expectation %v, %v; want 7", fv[0], err)

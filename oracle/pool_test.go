@@ -274,7 +274,9 @@ func TestPoolOracle(t *testing.T) {
 }
 
 // TestPoolClassViolation: a scalar query declared Bounded whose values
-// exceed the bound is refused, by the fused kernels and the evaluator alike.
+// exceed the bound is refused: by Validate (ErrQuery) when its terms refute
+// the class, and by the evaluator (ErrClassViolation) when the class rests
+// on a Go function that lies.
 func TestPoolClassViolation(t *testing.T) {
 	d := 3
 	m := world(t, d)
@@ -283,12 +285,17 @@ func TestPoolClassViolation(t *testing.T) {
 	o, _ := FromPool(p, PoolOptions{})
 	q := sq.ReluCorr([]float64{3, 3, 3})
 	q.Class, q.Bound = sq.Bounded, 0.1
-	if _, err := sq.Ask(o, q, 0.1); !errors.Is(err, ErrClassViolation) {
-		t.Errorf("fused: %v, want ErrClassViolation", err)
+	if _, err := sq.Ask(o, q, 0.1); !errors.Is(err, sq.ErrQuery) {
+		t.Errorf("refuted class: %v, want ErrQuery", err)
 	}
 	h := sq.HermiteCorr([]int{0}, []int{4})
 	h.Class, h.Bound = sq.Bounded, 0.1
-	if _, err := sq.Ask(o, h, 0.1); !errors.Is(err, ErrClassViolation) {
+	if _, err := sq.Ask(o, h, 0.1); !errors.Is(err, sq.ErrQuery) {
+		t.Errorf("refuted class: %v, want ErrQuery", err)
+	}
+	liar := &sq.Query{Name: "y*g(u.x)", Class: sq.Bounded, Bound: 0.1, Dim: 1, Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY},
+		Feature: sq.Feature{Kind: sq.FeatRidge, U: [][]float64{{3, 3, 3}}, G: func(z []float64) float64 { return math.Max(z[0], 0) }, Kinks: [][]float64{{0}}, Name: "relu"}}}}
+	if _, err := sq.Ask(o, liar, 0.1); !errors.Is(err, ErrClassViolation) {
 		t.Errorf("evaluator: %v, want ErrClassViolation", err)
 	}
 }

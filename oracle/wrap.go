@@ -157,19 +157,52 @@ func (o *cacheOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	return nil
 }
 
-// WithClasses refuses, with a *sq.ClassError, every query that has no class
-// within accepted: WithClasses(sq.Correlational) turns any oracle into a CSQ
-// oracle.
-func WithClasses(accepted sq.Class) Middleware {
-	return func(o sq.Oracle) sq.Oracle { return &classOracle{inner: o, accepted: accepted} }
+// WithClasses refuses, with a *sq.ClassError, every query none of whose
+// classes within accepted is proved by its terms (sq.CheckClass; classes
+// are proved from the terms by sq.Query.Prove, not taken from the query's
+// declaration): WithClasses(sq.Correlational) turns any oracle into a CSQ
+// oracle, which refuses a query with a y^2 term whatever it declares.
+//
+// A class that rests on a Go function (a func label, a joint term G(U x, y),
+// a ridge or func feature) can be neither proved nor refuted, and is refused
+// too, unless the option TrustDeclared is given: then such a query is
+// answered when it declares an accepted class. The trust is recorded in
+// Name ("classes[correlational,trust-declared](...)"), so the ledger's
+// oracle field shows it. The accepted set is usually parsed with
+// sq.ParseClass ("correlational", "bounded|l2", ...).
+func WithClasses(accepted sq.Class, opts ...ClassOption) Middleware {
+	var c classConfig
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&c)
+		}
+	}
+	return func(o sq.Oracle) sq.Oracle { return &classOracle{inner: o, accepted: accepted, trust: c.trust} }
 }
+
+// ClassOption configures WithClasses.
+type ClassOption func(*classConfig)
+
+type classConfig struct{ trust bool }
+
+// TrustDeclared makes WithClasses accept a query whose declared class rests
+// on a Go function that the proof cannot read (sq.Proof.Unproven). A class
+// that a term refutes is refused all the same.
+func TrustDeclared() ClassOption { return func(c *classConfig) { c.trust = true } }
 
 type classOracle struct {
 	inner    sq.Oracle
 	accepted sq.Class
+	trust    bool
 }
 
 func (o *classOracle) Name() string {
+	if o.inner == nil {
+		return fmt.Sprintf("classes[%s](<nil>)", o.accepted)
+	}
+	if o.trust {
+		return fmt.Sprintf("classes[%s,trust-declared](%s)", o.accepted, o.inner.Name())
+	}
 	return fmt.Sprintf("classes[%s](%s)", o.accepted, o.inner.Name())
 }
 func (o *classOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
@@ -178,8 +211,15 @@ func (o *classOracle) EffectiveTol(tau float64) float64 {
 }
 
 func (o *classOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	if err := sq.CheckClass(q, o.accepted, o.Name()); err != nil {
+	check := sq.CheckClass
+	if o.trust {
+		check = sq.CheckClassTrusting
+	}
+	if err := check(q, o.accepted, o.Name()); err != nil {
 		return err
+	}
+	if o.inner == nil {
+		return fmt.Errorf("%w: %s has no oracle below it", sq.ErrNoOracle, o.Name())
 	}
 	return o.inner.Answer(q, tau, ans)
 }

@@ -42,7 +42,30 @@ var (
 	ErrNotExact = errors.New("sq: no exact expectation for this query")
 	// ErrBudget is the sentinel of every *BudgetError.
 	ErrBudget = errors.New("sq: query budget exhausted")
+	// ErrNoOracle: a query was asked of a nil oracle.
+	ErrNoOracle = errors.New("sq: no oracle (nil)")
 )
+
+// MaxAskDim is the largest answer length Ask, AskVec and AskVecInto
+// allocate: 2^27 coordinates (1 GiB). The oracle's own validation decides
+// whether the query fits the dimension; this limit only keeps a malformed
+// Dim from exhausting memory before it is asked.
+const MaxAskDim = 1 << 27
+
+// checkAsk refuses a nil oracle, a nil query and a dimension that cannot be
+// allocated, before anything is allocated or asked.
+func checkAsk(o Oracle, q *Query) error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", ErrQuery)
+	}
+	if o == nil {
+		return fmt.Errorf("%w: asked query %q", ErrNoOracle, q.Name)
+	}
+	if q.Dim < 1 || q.Dim > MaxAskDim {
+		return queryErr(q, "dimension %d, want 1 <= Dim <= %d", q.Dim, MaxAskDim)
+	}
+	return nil
+}
 
 // CheckRequest validates the arguments of Oracle.Answer for examples of
 // dimension d: tau positive and finite, ans long enough, q valid. Oracles
@@ -62,7 +85,12 @@ func CheckRequest(q *Query, tau float64, ans []float64, d int) error {
 
 // Ask answers a scalar query: it returns the value an oracle gives within
 // tau of E[phi].
+//
+// A nil oracle (ErrNoOracle) or a nil query (ErrQuery) is an error.
 func Ask(o Oracle, q *Query, tau float64) (float64, error) {
+	if err := checkAsk(o, q); err != nil {
+		return 0, err
+	}
 	if q.Dim != 1 {
 		return 0, fmt.Errorf("%w %q: Ask wants a scalar query, this one has dimension %d (use AskVec)", ErrQuery, q.Name, q.Dim)
 	}
@@ -73,11 +101,26 @@ func Ask(o Oracle, q *Query, tau float64) (float64, error) {
 	return ans[0], nil
 }
 
-// AskVec answers a vector query into a new slice of length q.Dim.
+// AskVec answers a vector query into a new slice of length q.Dim. A nil
+// oracle, a nil query and a Dim outside [1, MaxAskDim] are errors, checked
+// before anything is allocated.
 func AskVec(o Oracle, q *Query, tau float64) ([]float64, error) {
-	ans := make([]float64, q.Dim)
-	if err := o.Answer(q, tau, ans); err != nil {
+	return AskVecInto(o, q, tau, nil)
+}
+
+// AskVecInto answers a vector query into dst[:q.Dim], allocating a new
+// slice when dst is shorter than q.Dim, and returns it; errors as AskVec.
+// Session.AskVec is AskVecInto(s.Oracle, q, tau, dst).
+func AskVecInto(o Oracle, q *Query, tau float64, dst []float64) ([]float64, error) {
+	if err := checkAsk(o, q); err != nil {
 		return nil, err
 	}
-	return ans, nil
+	if len(dst) < q.Dim {
+		dst = make([]float64, q.Dim)
+	}
+	dst = dst[:q.Dim]
+	if err := o.Answer(q, tau, dst); err != nil {
+		return nil, err
+	}
+	return dst, nil
 }

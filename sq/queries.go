@@ -112,7 +112,12 @@ const tinyBound = 1e-300
 // function of the label is composed with the map. Joint terms cannot be
 // mapped; MapLabels reports false for them. The class is kept except that
 // Correlational is dropped (sign(y - t) is not y).
+//
+// A nil q gives (nil, false).
 func MapLabels(q *Query, t float64) (*Query, bool) {
+	if q == nil {
+		return nil, false
+	}
 	out := *q
 	out.Name = q.Name + "|y->sign(y-t)"
 	if out.Class&Correlational != 0 {
@@ -136,12 +141,20 @@ func MapLabels(q *Query, t float64) (*Query, bool) {
 			hi, lo := l.Eval(1), l.Eval(-1)
 			l = twoValued(hi, lo, t)
 		case LabelFunc:
-			hi, lo := l.Func(1), l.Func(-1)
-			l = twoValued(hi, lo, t)
+			if l.Func != nil { // a missing function stays missing: Validate names it
+				hi, lo := l.Func(1), l.Func(-1)
+				l = twoValued(hi, lo, t)
+			}
 		}
 		term.Label = l
 		out.Terms[j] = term
 	}
+	// The view keeps the classes the terms of q prove for labels in
+	// [-1, 1], except the correlational form: m(y) = sign(y - t) lies in
+	// [-1, 1] for every label y. Its own terms may not show them (a bound
+	// resting on a Go function that was proved with q's correlational form).
+	p := q.Prove()
+	out.view = viewProof{class: p.Class &^ Correlational, declared: p.DeclaredBound, fp: out.Fingerprint()}
 	return &out, true
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -27,9 +28,13 @@ import (
 // hardness package can compute how much a query distinguishes a planted
 // distribution from the null one.
 //
-// Class and Bound state what the query's author guarantees (see Class): the
-// oracle's tolerance applies to E[phi] itself, and tau/Bound is the
-// normalized tolerance that sample complexity and the lower bounds are about.
+// Class and Bound state what the query's author claims (see Class), and the
+// terms must bear the claim out: Prove derives the classes the terms prove
+// (for labels in [-1, 1]), Validate refuses a declared class that a term
+// refutes (a y^2 term in a query declared Correlational), and a restricting
+// oracle (oracle.WithClasses) accepts only proved classes. The oracle's
+// tolerance applies to E[phi] itself, and tau/Bound is the normalized
+// tolerance that sample complexity and the lower bounds are about.
 // A vector query (Dim > 1) is answered coordinate by coordinate within tau
 // (TolNorm == CoordNorm, the default) or within tau in Euclidean norm
 // (TolNorm == EuclidNorm); Bound then applies to every coordinate.
@@ -45,6 +50,20 @@ type Query struct {
 	Dim     int     // 1 for a scalar query; the length of the answer otherwise
 	TolNorm Norm    // how the tolerance applies to a vector answer
 	Terms   []Term
+
+	// view is set by MapLabels: the classes the original query's terms
+	// prove, which the view keeps (see Prove).
+	view viewProof
+}
+
+// viewProof is what a Boolean view (MapLabels) inherits from the query it
+// maps: phi(x, m(y)) with m(y) in {-1, +1} has every class phi has for
+// labels in [-1, 1] except the correlational form. fp is the view's
+// fingerprint when it was made: a view changed afterwards inherits nothing.
+type viewProof struct {
+	class    Class
+	declared bool
+	fp       uint64
 }
 
 // Norm says how a tolerance applies to a vector answer.
@@ -236,10 +255,21 @@ func queryErr(q *Query, format string, args ...any) error {
 
 // Validate checks that q is well formed for examples of dimension d: every
 // term has the query's output dimension, weight vectors have length d and
-// finite entries, functions are present, Bound is finite and non-negative.
+// finite entries, functions are present, Hermite indices are in range with
+// total degree at most MaxHermiteDegree, a feature carries no index of
+// another kind, Bound is finite and non-negative; and that its terms support
+// every class it declares (Class.Closure of Query.Class): a class that a term
+// refutes, such as Correlational with a y^2 term, is a *ClassProofError
+// wrapping ErrQuery that names the term (see Prove). A class that rests on a
+// Go function (func label, joint term, ridge or func feature) is not an
+// error here; Prove reports it in Proof.Unproven, and a restricting oracle
+// (oracle.WithClasses) refuses it unless told to trust it.
 func (q *Query) Validate(d int) error {
 	if q == nil {
 		return fmt.Errorf("%w: nil query", ErrQuery)
+	}
+	if d < 1 {
+		return queryErr(q, "examples of dimension d = %d, want d >= 1", d)
 	}
 	if q.Dim < 1 {
 		return queryErr(q, "dimension %d, want >= 1", q.Dim)
@@ -265,6 +295,14 @@ func (q *Query) Validate(d int) error {
 			if err := checkRows(q, j, t.Joint.U, d); err != nil {
 				return err
 			}
+			for _, ks := range t.Joint.Kinks {
+				if err := checkBreaks(q, j, ks); err != nil {
+					return err
+				}
+			}
+			if err := checkBreaks(q, j, t.Joint.YBreak); err != nil {
+				return err
+			}
 			out := 1
 			if t.Joint.TimesX {
 				out = d
@@ -287,7 +325,15 @@ func (q *Query) Validate(d int) error {
 		default:
 			return queryErr(q, "term %d: unknown label kind %d", j, t.Label.Kind)
 		}
+		for _, b := range t.Label.Breaks {
+			if math.IsNaN(b) {
+				return queryErr(q, "term %d: label break %v is not a number", j, b)
+			}
+		}
 		f := &t.Feature
+		if f.Kind != FeatHermite && (len(f.Idx) != 0 || len(f.Deg) != 0) {
+			return queryErr(q, "term %d: a %s feature has a Hermite index (Idx %v, Deg %v); only a Hermite feature has one", j, f.Kind, f.Idx, f.Deg)
+		}
 		switch f.Kind {
 		case FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
 			if len(f.W) != d {
@@ -316,15 +362,21 @@ func (q *Query) Validate(d int) error {
 			if len(f.Idx) != len(f.Deg) {
 				return queryErr(q, "term %d: Hermite index has %d coordinates and %d degrees", j, len(f.Idx), len(f.Deg))
 			}
-			seen := map[int]bool{}
+			total := 0
+			if c, rep := repeatedIndex(f.Idx); rep {
+				return queryErr(q, "term %d: Hermite coordinate %d is repeated", j, c)
+			}
 			for i, c := range f.Idx {
-				if c < 0 || c >= d || seen[c] {
-					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d) or repeated", j, c, d)
+				if c < 0 || c >= d {
+					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d)", j, c, d)
 				}
-				seen[c] = true
 				if f.Deg[i] < 0 {
 					return queryErr(q, "term %d: Hermite degree %d is negative", j, f.Deg[i])
 				}
+				if f.Deg[i] > MaxHermiteDegree-total {
+					return queryErr(q, "term %d: Hermite total degree exceeds %d, the largest sqsim evaluates accurately (sq/gauss.HermiteNorm)", j, MaxHermiteDegree)
+				}
+				total += f.Deg[i]
 			}
 		case FeatFunc:
 			if f.F == nil || f.OutDim < 1 {
@@ -334,8 +386,62 @@ func (q *Query) Validate(d int) error {
 		default:
 			return queryErr(q, "term %d: unknown feature kind %d", j, f.Kind)
 		}
+		for r, ks := range f.Kinks {
+			for _, k := range ks {
+				if math.IsNaN(k) {
+					return queryErr(q, "term %d: kink %v of row %d is not a number", j, k, r)
+				}
+			}
+		}
 		if got := f.Dim(d); got != q.Dim {
 			return queryErr(q, "term %d (%s) has dimension %d, query has %d", j, f.Kind, got, q.Dim)
+		}
+	}
+	return q.ValidateClasses()
+}
+
+// ValidateClasses is the class part of Validate: it returns a
+// *ClassProofError (wrapping ErrQuery) for the first class that q declares,
+// or that its declared classes imply, and that a term refutes (see Prove).
+// A class that rests on a Go function is not an error here; a restricting
+// oracle refuses it unless told to trust it. A fast path that checks the
+// structure of hot-path queries itself calls it to agree with Validate.
+func (q *Query) ValidateClasses() error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", ErrQuery)
+	}
+	p := q.Prove()
+	if c := firstUnsupported(q.Class, p.Class|p.Unproven); c != 0 {
+		return p.Err(c)
+	}
+	return nil
+}
+
+// repeatedIndex returns an index that occurs twice in idx, if any: by
+// comparing pairs for short lists (no allocation), with a set otherwise.
+func repeatedIndex(idx []int) (int, bool) {
+	if len(idx) <= 32 {
+		for i, c := range idx {
+			if slices.Contains(idx[:i], c) {
+				return c, true
+			}
+		}
+		return 0, false
+	}
+	seen := make(map[int]struct{}, len(idx))
+	for _, c := range idx {
+		if _, ok := seen[c]; ok {
+			return c, true
+		}
+		seen[c] = struct{}{}
+	}
+	return 0, false
+}
+
+func checkBreaks(q *Query, j int, ks []float64) error {
+	for _, k := range ks {
+		if math.IsNaN(k) {
+			return queryErr(q, "term %d: break point %v is not a number", j, k)
 		}
 	}
 	return nil
@@ -490,7 +596,13 @@ func axpy(a float64, x, y []float64) {
 // rows, Hermite index, name) and joint part (rows, name). Functions are
 // identified by their Name only: two different Go functions with the same
 // name and parameters have the same fingerprint.
+//
+// Fingerprint never panics, also on a query Validate refuses; the
+// fingerprint of a nil query is 0.
 func (q *Query) Fingerprint() uint64 {
+	if q == nil {
+		return 0
+	}
 	h := fnv.New64a()
 	var buf [8]byte
 	f64 := func(v float64) { binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v)); h.Write(buf[:]) }
@@ -536,10 +648,19 @@ func (q *Query) Fingerprint() uint64 {
 		i64(int(f.Kind))
 		vec(f.W)
 		rows(f.U)
+		// Idx and Deg pair up in a valid query; an invalid one (lengths
+		// differ) is hashed as what is there, without a panic.
 		i64(len(f.Idx))
 		for i := range f.Idx {
 			i64(f.Idx[i])
-			i64(f.Deg[i])
+			if i < len(f.Deg) {
+				i64(f.Deg[i])
+			}
+		}
+		if len(f.Deg) > len(f.Idx) {
+			for _, v := range f.Deg[len(f.Idx):] {
+				i64(v)
+			}
 		}
 		if f.TimesX {
 			i64(1)

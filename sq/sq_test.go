@@ -39,6 +39,16 @@ func TestClassClosure(t *testing.T) {
 	if _, err := ParseClass("bounded|bogus"); err == nil {
 		t.Error("ParseClass accepted bogus")
 	}
+	for s, want := range map[string]Class{"csq": Correlational, "stat,l2": Bounded | L2, "vstat": Boolean, "all": AllClasses, "l2 | correlational": L2 | Correlational} {
+		if got, err := ParseClass(s); err != nil || got != want {
+			t.Errorf("ParseClass(%q) = %v, %v; want %v", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "|", " , "} {
+		if _, err := ParseClass(s); err == nil {
+			t.Errorf("ParseClass(%q) accepted", s)
+		}
+	}
 	err := CheckClass(Loss([]float64{1}), Correlational, "csq")
 	var ce *ClassError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrClass) || !strings.Contains(err.Error(), "csq") {
@@ -268,7 +278,7 @@ func TestSettingExpect(t *testing.T) {
 	}
 	w := []float64{1, 2, 2}
 	out := make([]float64, 3)
-	q := &Query{Name: "relu x", Class: L2, Dim: 3, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatReluX, W: w}}}}
+	q := &Query{Name: "relu x", Class: L2, Bound: 4, Dim: 3, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatReluX, W: w}}}}
 	if err := s.Expect(q, out); err != nil || out[0] != 0.5 || out[1] != 1 || out[2] != 1 {
 		t.Errorf("E[relu(w.x) x] = %v, %v; want w/2", out, err)
 	}

@@ -38,8 +38,13 @@ const (
 )
 
 // RandomUnit returns a uniformly random unit vector of R^d drawn from r (a
-// standard Gaussian vector, normalized).
+// standard Gaussian vector, normalized). It cannot return an error: for
+// d < 1 or a nil r it returns nil, which every query built from it fails
+// Validate with (a weight vector of length 0, want d).
 func RandomUnit(r *rand.Rand, d int) []float64 {
+	if d < 1 || r == nil {
+		return nil
+	}
 	w := make([]float64, d)
 	n := 0.0
 	for i := range w {

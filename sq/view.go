@@ -31,6 +31,9 @@ type thresholdView struct {
 
 // Name returns "threshold(t=...)(inner)".
 func (v *thresholdView) Name() string {
+	if v.inner == nil {
+		return fmt.Sprintf("threshold(t=%g)(<nil>)", v.t)
+	}
 	return fmt.Sprintf("threshold(t=%g)(%s)", v.t, v.inner.Name())
 }
 
@@ -41,6 +44,9 @@ func (v *thresholdView) Answer(q *Query, tau float64, ans []float64) error {
 	}
 	if q == nil {
 		return fmt.Errorf("%w: nil query", ErrQuery)
+	}
+	if v.inner == nil {
+		return fmt.Errorf("%w: %s has no oracle below it", ErrNoOracle, v.Name())
 	}
 	mapped, ok := MapLabels(q, v.t)
 	if !ok {

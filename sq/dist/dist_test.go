@@ -75,7 +75,11 @@ func step(z float64) float64 {
 }
 
 func single(name string, coef float64, l sq.Label, f sq.Feature, dim int) *sq.Query {
-	return &sq.Query{Name: name, Class: sq.L2, Bound: 1, Dim: dim, Terms: []sq.Term{{Coef: coef, Label: l, Feature: f}}}
+	q := &sq.Query{Name: name, Class: sq.L2, Bound: 1, Dim: dim, Terms: []sq.Term{{Coef: coef, Label: l, Feature: f}}}
+	if r := q.Prove().RMS; r > 1 && !math.IsInf(r, 0) {
+		q.Bound = r // the declared class must be one the terms prove
+	}
+	return q
 }
 
 // testQueries are the product queries of every feature and label kind at
