@@ -83,8 +83,12 @@ type Config struct {
 	MinTol float64
 	// Classes, when non-zero, restricts the oracle to these query classes
 	// (oracle.WithClasses): a query of no accepted class is refused with a
-	// *sq.ClassError and the run fails. 0 accepts every class.
-	Classes sq.Class
+	// *sq.ClassError and the run fails. 0 accepts every class. Classes are
+	// proved from the query's terms (sq.Query.Prove); TrustClasses also
+	// accepts a class declared on a Go function the proof cannot read
+	// (oracle.TrustDeclared), and the oracle's name records that it did.
+	Classes      sq.Class
+	TrustClasses bool
 
 	// Seed names every random stream of the run: w* (sq.KeyWorld), the
 	// learner's (sq.KeyLearner), the oracle's (sq.KeyOracle).
@@ -593,7 +597,11 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 	}
 	mw := []oracle.Middleware{oracle.WithLedger(l)}
 	if c.Classes != 0 {
-		mw = append(mw, oracle.WithClasses(c.Classes))
+		var opts []oracle.ClassOption
+		if c.TrustClasses {
+			opts = append(opts, oracle.TrustDeclared())
+		}
+		mw = append(mw, oracle.WithClasses(c.Classes, opts...))
 	}
 	if c.Budget != (sq.Budget{}) {
 		mw = append(mw, oracle.WithBudget(c.Budget))

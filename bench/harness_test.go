@@ -693,3 +693,44 @@ func TestProgress(t *testing.T) {
 		})
 	}
 }
+
+// funcLabelLearner asks one query whose label is a Go function: its declared
+// bounded class cannot be proved, only trusted.
+type funcLabelLearner struct{}
+
+func (funcLabelLearner) Name() string { return "funclabel" }
+
+func (funcLabelLearner) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	q := &sq.Query{Name: "tanh(y)", Class: sq.Bounded, Bound: 1, Dim: 1,
+		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelFunc, Func: math.Tanh, Name: "tanh"}, Feature: sq.Feature{Kind: sq.FeatOne}}}}
+	if _, err := s.Ask(q, 1e-3); err != nil {
+		return nil, err
+	}
+	return sq.ReLU{W: make([]float64, s.Setting.D)}, nil
+}
+
+// TestConfigTrustClasses: a class restriction refuses a query whose class
+// rests on a Go function unless TrustClasses is set, and the oracle's name
+// records the trust.
+func TestConfigTrustClasses(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		t.Run(fmt.Sprintf("trust=%v", trust), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.D, cfg.Classes, cfg.TrustClasses, cfg.Use = 3, sq.AllClasses, trust, funcLabelLearner{}
+			res, err := Run(cfg)
+			if !trust {
+				var ce *sq.ClassError
+				if !errors.As(err, &ce) || !strings.Contains(err.Error(), "cannot be proved") {
+					t.Errorf("untrusted func-label query: %v, want a *sq.ClassError saying the class cannot be proved", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("trusted func-label query refused: %v", err)
+			}
+			if !strings.Contains(res.Oracle, "trust-declared") {
+				t.Errorf("oracle %q does not record the trust", res.Oracle)
+			}
+		})
+	}
+}

@@ -135,6 +135,9 @@ func (o *cacheOracle) EffectiveTol(tau float64) float64 {
 // Answer compares tolerances after any floor below: an answer given at an
 // effective tolerance no larger than this query's is reused.
 func (o *cacheOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
 	tau = sq.EffectiveTol(o.inner, tau)
 	key := q.Fingerprint()
 	o.mu.Lock()

@@ -59,6 +59,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	noise := f.String("noise", "uniform", "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
 	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer, in (0, 1)")
 	minTau := f.Float64("min-tau", 0, "tolerance floor: a query asked at tau < T is answered as if asked at T, whatever the learner asks; the ledger records both (0: no floor)")
+	trustClasses := f.Bool("trust-classes", false, "with --classes: also accept a query whose declared class rests on a Go function the proof cannot read (recorded in the oracle's name as trust-declared)")
 	classesS := f.String("classes", "", "restrict the oracle to these query classes, comma-separated; a query of no listed class fails the run (exit 1). "+classAliasHelp+" (default: all)")
 	seed := f.Uint64("seed", def.Seed, "seed of w*, the learner's randomness and the oracle's")
 	var sets setFlags
@@ -134,6 +135,9 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		cfg.Classes = c
+		cfg.TrustClasses = *trustClasses
+	} else if *trustClasses {
+		return usagef("learn: --trust-classes needs --classes")
 	}
 	if *maxQueries < 0 {
 		return usagef("learn: --max-queries %d, want >= 0 (0: no limit)", *maxQueries)
