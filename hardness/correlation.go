@@ -34,6 +34,13 @@ type corrOut struct {
 	Err float64
 }
 
+// gaussSplit: when rho/a_max exceeds it, the integration starts its
+// logarithmic part at t = 1/rho rather than 1/a_max (see corrIntegrals).
+// Below it (the common case) the 16-point grid on [0, 1/a_max] resolves the
+// Gaussian factor, whose value at the first grid point is at least
+// exp(-gaussSplit^2/512) = 0.14.
+const gaussSplit = 32
+
 // relTol is the relative accuracy asked of the parity integrals (relative to
 // the L1 norm of each integrand).
 const relTol = 1e-15
@@ -234,6 +241,14 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 		o[k+1] = p
 	}
 	t0 := 1 / amax
+	if rho2 > 0 && rho2*t0*t0 > gaussSplit*gaussSplit {
+		// The Gaussian factor lives on t ~ 1/rho, far inside [0, 1/a_max]: a
+		// grid or a panel on [0, 1/a_max] can fall between its nodes and see
+		// nothing (scale 0, value 0 with bound 0, or NaN). Start the
+		// logarithmic part at 1/rho instead, where F(a_i t) is still in its
+		// linear regime, so that the bump is resolved on the u = ln t grid.
+		t0 = 1 / math.Sqrt(rho2)
+	}
 	lo := math.Log(t0)
 	// Initial upper end: past every transition (e^3 beyond 1/a_min), cut by
 	// the Gaussian factor where it is below e^-45.
@@ -279,8 +294,14 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 	}
 	scale := make([]float64, n)
 	for c := range scale {
-		if active[c] && l1[c] > 0 {
+		switch {
+		case !active[c]:
+		case l1[c] > 0x1p-1000 && !math.IsInf(l1[c], 0):
 			scale[c] = 1 / l1[c]
+		default:
+			// The grid saw no mass (or a subnormal one, whose inverse would
+			// overflow): integrate this component to an absolute tolerance.
+			scale[c] = 1
 		}
 	}
 	scaled := func(t float64, jac float64, o []float64) {
@@ -380,6 +401,24 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 	return out
 }
 
+// checkWeights refuses a non-finite weight (a NaN used to hang the
+// quadrature) and weights whose squares would overflow.
+func checkWeights(w []float64) error {
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: weight w[%d] = %v, want a finite number", ErrFamily, i, v)
+		}
+		if math.Abs(v) > MaxWeight {
+			return fmt.Errorf("%w: weight w[%d] = %g exceeds the limit %g (its square would overflow)", ErrFamily, i, v, MaxWeight)
+		}
+	}
+	return nil
+}
+
+// MaxWeight is the largest |w_i| the parity correlations accept: the sum
+// of squares of up to 2^40 such weights stays finite.
+const MaxWeight = 1e150
+
 // Support validation shared by the exported functions.
 func checkSupport(d int, S []int) error {
 	if len(S) == 0 {
@@ -410,9 +449,13 @@ func checkSupport(d int, S []int) error {
 //	                  (relative accuracy about 1e-15)
 //
 // C_S is 1-homogeneous in w and depends on w only through w_S and
-// ||w outside S||. Errors wrap ErrFamily for a bad support.
+// ||w outside S||. Errors wrap ErrFamily for a bad support, and for a
+// weight that is not finite or exceeds MaxWeight in absolute value.
 func Corr(w []float64, S []int) (c, errBound float64, err error) {
 	if err := checkSupport(len(w), S); err != nil {
+		return 0, 0, err
+	}
+	if err := checkWeights(w); err != nil {
 		return 0, 0, err
 	}
 	o := corrAt(nil, w, S, false)
@@ -425,6 +468,9 @@ func Corr(w []float64, S []int) (c, errBound float64, err error) {
 // -w_j times one common integral. The error bound covers every entry.
 func CorrGrad(w []float64, S []int, grad []float64) (c, errBound float64, err error) {
 	if err := checkSupport(len(w), S); err != nil {
+		return 0, 0, err
+	}
+	if err := checkWeights(w); err != nil {
 		return 0, 0, err
 	}
 	if len(grad) < len(w) {
@@ -450,6 +496,22 @@ func corrAt(cc *corrCache, w []float64, S []int, grad bool) corrOut {
 		if grad {
 			o.G = make([]float64, k)
 		}
+		return o
+	}
+	// C_S is 1-homogeneous: weights whose squares would overflow or
+	// underflow are scaled by a power of two first (exactly), and the
+	// result scaled back (the derivatives on S are 0-homogeneous, J is
+	// (-1)-homogeneous). Other weights are used as given.
+	if m := maxAbs(w); m > 0x1p400 || (m > 0 && m < 0x1p-400) {
+		e := math.Ilogb(m)
+		ws := make([]float64, len(w))
+		for i, v := range w {
+			ws[i] = math.Ldexp(v, -e)
+		}
+		o := corrAt(cc, ws, S, grad)
+		o.C = math.Ldexp(o.C, e)
+		o.J = math.Ldexp(o.J, -e)
+		o.Err = math.Max(math.Ldexp(o.Err, e), o.Err)
 		return o
 	}
 	ws := make([]float64, k)
@@ -480,4 +542,15 @@ func fillGrad(o corrOut, w []float64, S []int, grad []float64) {
 		}
 		grad[j] = -w[j] * o.J
 	}
+}
+
+// maxAbs returns max_i |w_i| (NaN if an entry is NaN).
+func maxAbs(w []float64) float64 {
+	m := 0.0
+	for _, v := range w {
+		if a := math.Abs(v); a > m || math.IsNaN(a) {
+			m = a
+		}
+	}
+	return m
 }
