@@ -49,6 +49,9 @@ func (o *AdversarialOracle) Answer(q *sq.Query, tau float64, ans []float64) erro
 	if err := checkQuery(q, tau, ans, o.d); err != nil {
 		return err
 	}
+	if err := checkDegrees(q); err != nil {
+		return err
+	}
 	truth := make([]float64, q.Dim)
 	eb, err := o.truth.Expect(q, truth)
 	if err != nil {

@@ -55,6 +55,9 @@ func (o *ExactOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err := checkQuery(q, tau, ans, o.d); err != nil {
 		return err
 	}
+	if err := checkDegrees(q); err != nil {
+		return err
+	}
 	eb, err := o.w.Expect(q, ans)
 	if err != nil {
 		return err

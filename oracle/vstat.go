@@ -57,6 +57,9 @@ func (o *VSTATOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err := checkQuery(q, 1, ans, o.d); err != nil {
 		return err
 	}
+	if err := checkDegrees(q); err != nil {
+		return err
+	}
 	eb, err := o.w.Expect(q, ans)
 	if err != nil {
 		return err

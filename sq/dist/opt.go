@@ -23,8 +23,9 @@ type OptResult struct {
 // unit u, m(u) = s E[relu(z1) relu(z2)] grows with the correlation of z1 =
 // w*.x/s and z2 = u.x, so u = w*/s and the best norm is clip(2 m, 0, 1) = 1;
 // the loss of relu(w*.x/s) is E[relu(z)^2] (s - 1)^2). A norm that exceeds
-// 1 by rounding alone therefore gives (1e-16)^2-sized terms, not a searched
-// 1e-16. Otherwise Opt uses the structure
+// 1 by no more than the rounding of a computed norm (4 (d + 2) 2^-53) is
+// taken as 1: opt is then the noise variance at w = w*, with error bound
+// (s - 1)^2/2. Otherwise Opt uses the structure
 // of the loss: L(r u) = r^2/2 - 2 r m(u) + E[y^2] with m(u) = E[y relu(u.x)], so
 // for a unit direction u the best norm is r = clip(2 m(u), 0, 1) (theory
 // §2.4), and m(u) depends on u only through its components in the span of
@@ -45,6 +46,13 @@ func (m *Model) Opt() (OptResult, error) {
 		w := append([]float64(nil), m.wstar...)
 		if s <= 1 {
 			return OptResult{Opt: m.noise.Variance(), W: w, Method: "closed form"}, nil
+		}
+		if e := s - 1; e <= float64(4*(len(w)+2))*0x1p-53 {
+			// ||w*|| exceeds 1 by no more than the rounding of a computed norm
+			// (a random unit vector whose norm rounds to 1.0000000000000002):
+			// opt is the noise variance at w = w*, and the constrained
+			// optimum differs from it by at most (s - 1)^2/2, the bound.
+			return OptResult{Opt: m.noise.Variance(), W: w, ErrBound: 0.5 * e * e, Method: "closed form"}, nil
 		}
 		for i := range w {
 			w[i] /= s
