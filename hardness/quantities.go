@@ -290,6 +290,9 @@ func mkFrom(tail, kap float64) (int64, bool) {
 	return int64(f), certain
 }
 
+// kOfEpsMax is the largest even k whose kappa_k is in the float64 range.
+const kOfEpsMax = 1400
+
 // KOfEps returns k(eps), the largest even k with Gap_k >= mult*eps at noise
 // rate eta (theory §4.5 step 4: mult = 2 for the SQ bound, 4 for the LPN
 // reduction). Gap_k decreases with k, so every even k below it also
@@ -302,21 +305,53 @@ func KOfEps(eps, eta, mult float64) (int, error) {
 	if !(mult > 0) || math.IsInf(mult, 0) {
 		return 0, fmt.Errorf("%w: multiplier %v, want a positive number", ErrFamily, mult)
 	}
-	best := 0
-	for k := 2; k <= 400; k += 2 {
+	gapOK := func(k int) (bool, error) {
 		l, err := NewLandscape(k, eta)
+		if err != nil {
+			return false, err
+		}
+		return l.Gap >= mult*eps, nil
+	}
+	ok, err := gapOK(2)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("%w: eps = %v is too coarse: even Gap_2 < %v eps", ErrFamily, eps, mult)
+	}
+	// Gap_k decreases with k: double k/2 until Gap fails (or k reaches
+	// kOfEpsMax, beyond which kappa_k leaves the float64 range), then
+	// bisect; small k(eps) cost only small landscapes.
+	lo, hi := 1, 2 // Gap_{2 lo} qualifies; Gap_{2 hi} is tested next
+	for {
+		if 2*hi >= kOfEpsMax {
+			hi = kOfEpsMax / 2
+		}
+		ok, err := gapOK(2 * hi)
 		if err != nil {
 			return 0, err
 		}
-		if l.Gap < mult*eps {
+		if !ok {
 			break
 		}
-		best = k
+		if 2*hi == kOfEpsMax {
+			return 0, fmt.Errorf("%w: eps = %v is so fine that k(eps) exceeds %d, where kappa_k leaves the float64 range", ErrFamily, eps, kOfEpsMax)
+		}
+		lo, hi = hi, 2*hi
 	}
-	if best == 0 {
-		return 0, fmt.Errorf("%w: eps = %v is too coarse: even Gap_2 < %v eps", ErrFamily, eps, mult)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		ok, err := gapOK(2 * mid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			lo = mid
+		} else {
+			hi = mid
+		}
 	}
-	return best, nil
+	return 2 * lo, nil
 }
 
 // Binomial returns C(d, k) exactly (0 when k < 0 or k > d). gonum's
@@ -499,12 +534,28 @@ func BoundQueriesLog10(d, k int, eta, tau float64) (float64, error) {
 	return lc + 2*math.Log10(tau) - 2*math.Log10(1-2*eta), nil
 }
 
+// MaxPairUnion is the largest |S ∪ T| PairCorrelation enumerates.
+const MaxPairUnion = 24
+
 // PairCorrelation returns chi_{D_0}(D_S, D_T) = E_{D_0}[(D_S/D_0 - 1)(D_T/D_0 - 1)]
 // exactly, by summing over the label and the signs of the coordinates in
 // S ∪ T (the likelihood ratio D_S/D_0 = 1 + 2 a chi_S(x) (2y - 1) depends on
 // nothing else). Theory §5.2 gives (1 - 2 eta)^2 1{S = T}. S and T must be
-// strictly increasing index lists of length at most 20 each.
+// strictly increasing lists of non-negative indices, with at most
+// MaxPairUnion indices in S ∪ T (the enumeration takes 2^|S ∪ T| steps: 2^24
+// is about a second; the earlier limit of 40 meant hours), and eta in
+// [0, 1/2). Errors wrap ErrFamily and name the value.
 func PairCorrelation(S, T []int, eta float64) (float64, error) {
+	if !(eta >= 0 && eta < 0.5) {
+		return 0, fmt.Errorf("%w: noise rate eta = %v, want 0 <= eta < 1/2", ErrFamily, eta)
+	}
+	for _, U := range [][]int{S, T} {
+		for i, s := range U {
+			if s < 0 || (i > 0 && s <= U[i-1]) {
+				return 0, fmt.Errorf("%w: support %v is not a strictly increasing list of non-negative indices", ErrFamily, U)
+			}
+		}
+	}
 	union := map[int]int{}
 	for _, s := range S {
 		union[s] = 0
@@ -512,8 +563,8 @@ func PairCorrelation(S, T []int, eta float64) (float64, error) {
 	for _, t := range T {
 		union[t] = 0
 	}
-	if len(union) > 40 {
-		return 0, fmt.Errorf("%w: |S ∪ T| = %d, enumeration handles at most 40", ErrFamily, len(union))
+	if len(union) > MaxPairUnion {
+		return 0, fmt.Errorf("%w: |S ∪ T| = %d, enumeration handles at most %d", ErrFamily, len(union), MaxPairUnion)
 	}
 	idx := 0
 	for c := range union {

@@ -210,3 +210,57 @@ func TestBoundQueriesLog10(t *testing.T) {
 		}
 	}
 }
+
+// TestPairCorrelationLimits: a union of 40 indices meant 2^40 steps; the
+// limit is 24, and bad supports or noise rates are errors naming them.
+func TestPairCorrelationLimits(t *testing.T) {
+	S := make([]int, 20)
+	T := make([]int, 20)
+	for i := range S {
+		S[i], T[i] = i, 20+i
+	}
+	for name, c := range map[string]struct {
+		S, T []int
+		eta  float64
+		want string
+	}{
+		"union 40":       {S, T, 0, "at most 24"},
+		"unsorted":       {[]int{2, 1}, []int{0, 1}, 0, "[2 1]"},
+		"negative index": {[]int{-1, 1}, []int{0, 1}, 0, "[-1 1]"},
+		"eta NaN":        {[]int{0, 1}, []int{0, 1}, math.NaN(), "NaN"},
+		"eta 1/2":        {[]int{0, 1}, []int{0, 1}, 0.5, "0.5"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := PairCorrelation(c.S, c.T, c.eta)
+			if !errors.Is(err, ErrFamily) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want ErrFamily naming %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestKOfEpsBisection: KOfEps stopped at k = 400 (returning 400 for eps =
+// 1e-300, whose k(eps) is above 1000) after 14 s of landscapes. It now
+// bisects; the answer qualifies and the next even k does not.
+func TestKOfEpsBisection(t *testing.T) {
+	for _, eps := range []float64{1e-2, 1e-3, 1e-6, 1e-20, 1e-100, 1e-300} {
+		k, err := KOfEps(eps, 0.1, 2)
+		if err != nil {
+			t.Fatalf("eps = %g: %v", eps, err)
+		}
+		l, err := NewLandscape(k, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l2, err := NewLandscape(k+2, 0.1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !(l.Gap >= 2*eps) || l2.Gap >= 2*eps {
+			t.Errorf("eps = %g: k = %d with Gap %g, Gap_{k+2} = %g", eps, k, l.Gap, l2.Gap)
+		}
+	}
+	if _, err := KOfEps(1e-320, 0, 2); !errors.Is(err, ErrFamily) {
+		t.Errorf("eps = 1e-320: err = %v, want beyond range", err)
+	}
+}
