@@ -40,6 +40,9 @@ func (o *ReplayOracle) Remaining() int { return len(o.entries) - o.next }
 
 // Answer writes the next recorded answer if q matches the record.
 func (o *ReplayOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
 	if o.next >= len(o.entries) {
 		return fmt.Errorf("%w: query %q asked after the trace's %d answers", ErrReplay, q.Name, len(o.entries))
 	}

@@ -222,3 +222,33 @@ func TestHermiteDegreeLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestNilQueryEverywhere: a nil query is an error (or the zero plan),
+// never a panic, in every oracle of the package.
+func TestNilQueryEverywhere(t *testing.T) {
+	m := realizable(t, 3)
+	s, _ := Sample(m, SampleOptions{})
+	p, err := NewPool(m, 16, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	po, _ := FromPool(p, PoolOptions{})
+	adv, _ := Adversarial(m, m)
+	vs, _ := VSTAT(m, 100, 1)
+	for _, o := range []sq.Oracle{Exact(m), Noisy(m, Uniform, 1), adv, vs, s, po, Replay(nil)} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: Answer(nil) panicked: %v", o.Name(), r)
+				}
+			}()
+			if err := o.Answer(nil, 0.1, make([]float64, 1)); err == nil {
+				t.Errorf("%s: Answer(nil) succeeded", o.Name())
+			}
+		}()
+	}
+	if pl := SampleSize(nil, 0.1, 0.01); pl.N() != 0 {
+		t.Errorf("SampleSize(nil) = %+v", pl)
+	}
+}

@@ -104,7 +104,12 @@ func (p Plan) N() int64 { return int64(p.Groups) * p.PerGroup }
 //     with probability at most exp(-K/8) <= delta/m.
 //
 // The union bound over the m coordinates gives the failure probability delta.
+//
+// A nil query gets the zero Plan (N() = 0, which the oracles refuse).
 func SampleSize(q *sq.Query, tau, delta float64) Plan {
+	if q == nil {
+		return Plan{}
+	}
 	m := float64(q.Dim)
 	t := tau
 	if q.TolNorm == sq.EuclidNorm && q.Dim > 1 {
