@@ -52,7 +52,16 @@ func refGrad2(w1, w2, rho float64) (gi, j float64) {
 // with error bound 0 (truth 0.254/s).
 func TestCorrLargeOffSupport(t *testing.T) {
 	S := []int{0, 1}
-	for _, s := range []float64{1, 2, 10, 45, 46, 100, 300, 1000, 3000, 1e4} {
+	// s = 22.6 is where the route switches (rho/a_max = 32).
+	ss := []float64{1, 2, 10, 20, 22, 22.6, 22.7, 23, 25, 30, 45, 46, 100, 300, 1000, 3000, 1e4}
+	step := 1
+	if testing.Short() {
+		step = 8
+	}
+	for i := 0; i <= 80; i += step {
+		ss = append(ss, math.Pow(10, float64(i)/20))
+	}
+	for _, s := range ss {
 		c, eb, err := Corr([]float64{1, 1, s, 0}, S)
 		if err != nil {
 			t.Fatal(err)
