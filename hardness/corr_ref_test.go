@@ -223,3 +223,31 @@ func TestCorrRefusesNonFinite(t *testing.T) {
 func errorsIsFamily(err error, name string) bool {
 	return err != nil && errors.Is(err, ErrFamily) && strings.Contains(err.Error(), name)
 }
+
+// TestCorrDynamicRange: the fuzzer found weights on S of sizes 3.5e-104
+// and 1.9e220 whose quadrature ran to t = +Inf and never returned. Such
+// spreads (over 2^400) are errors naming the sizes.
+func TestCorrDynamicRange(t *testing.T) {
+	w := []float64{3.5e-104, 1.9e220, -1.6e220, -1.2e220, 0, 0.5}
+	S := []int{0, 1, 2, 3}
+	if _, _, err := CorrGrad([]float64{1e-130, 1.9, -1.6, -1.2, 0, 0.5}, S, make([]float64, 6)); !errorsIsFamily(err, "1e-130") {
+		t.Errorf("CorrGrad: err = %v", err)
+	}
+	if _, _, err := Corr([]float64{1e-130, 1, 0}, []int{0, 1}); !errorsIsFamily(err, "2^400") {
+		t.Errorf("Corr: err = %v", err)
+	}
+	if _, _, err := Corr([]float64{1e-130, 1e-130, 1}, []int{0, 1}); !errorsIsFamily(err, "2^400") {
+		t.Errorf("Corr, tiny weights on S against rho = 1: err = %v", err)
+	}
+	f, _ := NewFamily(6, 4, 0.1)
+	pw, _ := f.Planted(S)
+	if _, err := pw.Expect(sq.GateCorr(w), make([]float64, 6)); !errors.Is(err, sq.ErrNotExact) {
+		t.Errorf("family Expect: err = %v, want ErrNotExact", err)
+	}
+	// 2^-300 apart is still computed, and matches the k = 2 reference.
+	c, eb, err := Corr([]float64{1e-90, 1, 0.5}, []int{0, 1})
+	ref, rerr := refCorr2(1e-90, 1, 0.5)
+	if err != nil || math.Abs(c-ref) > 1e-12*math.Abs(ref)+eb+rerr {
+		t.Errorf("C_S((1e-90, 1 | 0.5)) = %v ± %v (%v), reference %v", c, eb, err, ref)
+	}
+}

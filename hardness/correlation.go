@@ -85,6 +85,21 @@ func (cc *corrCache) corr(ws []float64, rho2 float64, grad bool) corrOut {
 	if zeros >= 2 || (zeros == 1 && !grad) {
 		return out
 	}
+	// Weights on S whose nonzero sizes span more than 2^400, or that are
+	// all below 2^-400 of rho, put the transitions of the integrand beyond
+	// the float64 range (1/a_min overflows): such an evaluation is refused
+	// with an infinite error bound, which Corr, CorrGrad and the family's
+	// worlds report as an error.
+	lo, hi := math.Inf(1), 0.0
+	for _, a := range abs {
+		if a > 0 {
+			lo, hi = math.Min(lo, a), math.Max(hi, a)
+		}
+	}
+	if hi > 0 && (lo < hi*0x1p-400 || (rho2 > 0 && hi < math.Sqrt(rho2)*0x1p-400)) {
+		out.Err = math.Inf(1)
+		return out
+	}
 	sort.Slice(perm, func(a, b int) bool { return abs[perm[a]] < abs[perm[b]] })
 	sorted := make([]float64, k)
 	for i, p := range perm {
@@ -459,7 +474,32 @@ func Corr(w []float64, S []int) (c, errBound float64, err error) {
 		return 0, 0, err
 	}
 	o := corrAt(nil, w, S, false)
+	if math.IsInf(o.Err, 0) {
+		return 0, 0, errDynamicRange(w, S)
+	}
 	return o.C, o.Err, nil
+}
+
+func errDynamicRange(w []float64, S []int) error {
+	return fmt.Errorf("%w: the weights on S = %v (max |w_S| = %.3g, min nonzero |w_S| = %.3g, and the off-support norm) span more than 2^400: beyond what the parity integral resolves in float64", ErrFamily, S, maxAbsOn(w, S), minNonzeroOn(w, S))
+}
+
+func maxAbsOn(w []float64, S []int) float64 {
+	m := 0.0
+	for _, i := range S {
+		m = math.Max(m, math.Abs(w[i]))
+	}
+	return m
+}
+
+func minNonzeroOn(w []float64, S []int) float64 {
+	m := math.Inf(1)
+	for _, i := range S {
+		if a := math.Abs(w[i]); a > 0 {
+			m = math.Min(m, a)
+		}
+	}
+	return m
 }
 
 // CorrGrad returns C_S(w) and writes its gradient
@@ -477,6 +517,9 @@ func CorrGrad(w []float64, S []int, grad []float64) (c, errBound float64, err er
 		return 0, 0, fmt.Errorf("%w: gradient buffer has length %d, want %d", ErrFamily, len(grad), len(w))
 	}
 	o := corrAt(nil, w, S, true)
+	if math.IsInf(o.Err, 0) {
+		return 0, 0, errDynamicRange(w, S)
+	}
 	fillGrad(o, w, S, grad[:len(w)])
 	return o.C, o.Err, nil
 }
