@@ -1,10 +1,12 @@
 package hardness
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
 
+	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/sq/gauss"
 )
 
@@ -171,8 +173,10 @@ type Landscape struct {
 	Mk int64 `json:"Mk"`
 	// MkBig is M_k = floor(4 T/kappa^2) as an exact integer for every k (it
 	// has hundreds of digits from k ~ 600 on; only its leading ~12 digits are
-	// significant, see MkCertain). It marshals as a JSON number.
-	MkBig *big.Int `json:"Mk_big"`
+	// significant, see MkCertain). JSON carries it as the decimal string
+	// MkDecimal (a number of 400 digits would not decode into a float64).
+	MkBig     *big.Int `json:"-"`
+	MkDecimal string   `json:"Mk_big"`
 	// MkBeyondInt64 reports that M_k exceeds the int64 range (from k = 40 on).
 	MkBeyondInt64 bool `json:"Mk_beyond_int64"`
 	// MkLog10 is log10 of 4 T/kappa^2.
@@ -185,6 +189,32 @@ type Landscape struct {
 	// uncertainty of an integer (from k = 24 on), so Mk may be off by one.
 	MkCertain bool    `json:"Mk_certain"`
 	MkCrude   float64 `json:"Mk_crude"` // 2/kappa^2, the bound from E[relu^2] = 1/2
+}
+
+// MarshalJSON encodes the Landscape with its struct tags, except that
+// Lambda and MkCrude, which are ±Inf beyond the float64 range (k ~ 540 and
+// k ~ 650 on), are the JSON strings "+Inf"/"-Inf" then (as sq.Floats
+// encodes non-finite values): encoding/json refuses infinities, so the
+// Landscape of a large k could not be written at all.
+func (l Landscape) MarshalJSON() ([]byte, error) {
+	type plain Landscape
+	return json.Marshal(struct {
+		plain
+		Lambda  jsonFloat `json:"lambda"`
+		MkCrude jsonFloat `json:"Mk_crude"`
+	}{plain(l), jsonFloat(l.Lambda), jsonFloat(l.MkCrude)})
+}
+
+// jsonFloat encodes finite values as encoding/json does and non-finite ones
+// as "NaN", "+Inf" or "-Inf".
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return sq.AppendFloat(nil, v), nil
+	}
+	return json.Marshal(v)
 }
 
 // NewLandscape computes the Landscape of support size k (1 or even) and
@@ -219,6 +249,7 @@ func NewLandscape(k int, eta float64) (Landscape, error) {
 	default:
 		l.MkBeyondInt64 = true
 	}
+	l.MkDecimal = l.MkBig.String()
 	l.MkCrude = 2 / (kap * kap)
 	l.LambdaLog10, _ = LambdaLog10(k)
 	l.LambdaInRange = !math.IsInf(l.Lambda, 0)

@@ -1,6 +1,7 @@
 package hardness
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/big"
@@ -262,5 +263,45 @@ func TestKOfEpsBisection(t *testing.T) {
 	}
 	if _, err := KOfEps(1e-320, 0, 2); !errors.Is(err, ErrFamily) {
 		t.Errorf("eps = 1e-320: err = %v, want beyond range", err)
+	}
+}
+
+// TestLandscapeJSON: the new fields decode into a map[string]any (a
+// 466-digit JSON number would not).
+func TestLandscapeJSON(t *testing.T) {
+	l, err := NewLandscape(1000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", b, err)
+	}
+	if m["Mk_big"] != l.MkBig.String() || m["Mk_beyond_int64"] != true || m["lambda_in_range"] != false || m["lambda"] != "-Inf" || m["Mk_crude"] != "+Inf" {
+		t.Errorf("JSON %s", b)
+	}
+}
+
+// TestLandscapeJSONUnchanged: for a small k every key keeps its value as
+// encoding/json writes it.
+func TestLandscapeJSONUnchanged(t *testing.T) {
+	l, err := NewLandscape(4, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["lambda"] != l.Lambda || m["Mk_crude"] != l.MkCrude || m["kappa"] != l.Kappa || m["Mk"] != float64(l.Mk) || m["k"] != 4.0 {
+		t.Errorf("JSON %s", b)
 	}
 }
