@@ -222,6 +222,15 @@ func Reference(wstar []float64, seed uint64) []float64 {
 	d := len(wstar)
 	nw := hNorm(wstar)
 	switch {
+	case math.IsNaN(nw) || math.IsInf(nw, 0):
+		// No direction to be orthogonal to (a NaN or infinite entry, which
+		// used to loop forever): every entry is NaN, which dist's
+		// constructors refuse.
+		g := make([]float64, d)
+		for i := range g {
+			g[i] = math.NaN()
+		}
+		return g
 	case nw == 0:
 		return make([]float64, d)
 	case d == 1:

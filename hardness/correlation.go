@@ -34,6 +34,13 @@ type corrOut struct {
 	Err float64
 }
 
+// gaussSplit: when rho/a_max exceeds it, the integration starts its
+// logarithmic part at t = 1/rho rather than 1/a_max (see corrIntegrals).
+// Below it (the common case) the 16-point grid on [0, 1/a_max] resolves the
+// Gaussian factor, whose value at the first grid point is at least
+// exp(-gaussSplit^2/512) = 0.14.
+const gaussSplit = 32
+
 // relTol is the relative accuracy asked of the parity integrals (relative to
 // the L1 norm of each integrand).
 const relTol = 1e-15
@@ -76,6 +83,21 @@ func (cc *corrCache) corr(ws []float64, rho2 float64, grad bool) corrOut {
 	// A zero weight on S kills every factor F(t w_i) of C_S and J; the
 	// derivatives survive only along a single zero coordinate.
 	if zeros >= 2 || (zeros == 1 && !grad) {
+		return out
+	}
+	// Weights on S whose nonzero sizes span more than 2^400, or that are
+	// all below 2^-400 of rho, put the transitions of the integrand beyond
+	// the float64 range (1/a_min overflows): such an evaluation is refused
+	// with an infinite error bound, which Corr, CorrGrad and the family's
+	// worlds report as an error.
+	lo, hi := math.Inf(1), 0.0
+	for _, a := range abs {
+		if a > 0 {
+			lo, hi = math.Min(lo, a), math.Max(hi, a)
+		}
+	}
+	if hi > 0 && (lo < hi*0x1p-400 || (rho2 > 0 && hi < math.Sqrt(rho2)*0x1p-400)) {
+		out.Err = math.Inf(1)
 		return out
 	}
 	sort.Slice(perm, func(a, b int) bool { return abs[perm[a]] < abs[perm[b]] })
@@ -234,6 +256,14 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 		o[k+1] = p
 	}
 	t0 := 1 / amax
+	if rho2 > 0 && rho2*t0*t0 > gaussSplit*gaussSplit {
+		// The Gaussian factor lives on t ~ 1/rho, far inside [0, 1/a_max]: a
+		// grid or a panel on [0, 1/a_max] can fall between its nodes and see
+		// nothing (scale 0, value 0 with bound 0, or NaN). Start the
+		// logarithmic part at 1/rho instead, where F(a_i t) is still in its
+		// linear regime, so that the bump is resolved on the u = ln t grid.
+		t0 = 1 / math.Sqrt(rho2)
+	}
 	lo := math.Log(t0)
 	// Initial upper end: past every transition (e^3 beyond 1/a_min), cut by
 	// the Gaussian factor where it is below e^-45.
@@ -279,8 +309,14 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 	}
 	scale := make([]float64, n)
 	for c := range scale {
-		if active[c] && l1[c] > 0 {
+		switch {
+		case !active[c]:
+		case l1[c] > 0x1p-1000 && !math.IsInf(l1[c], 0):
 			scale[c] = 1 / l1[c]
+		default:
+			// The grid saw no mass (or a subnormal one, whose inverse would
+			// overflow): integrate this component to an absolute tolerance.
+			scale[c] = 1
 		}
 	}
 	scaled := func(t float64, jac float64, o []float64) {
@@ -380,6 +416,24 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 	return out
 }
 
+// checkWeights refuses a non-finite weight (a NaN used to hang the
+// quadrature) and weights whose squares would overflow.
+func checkWeights(w []float64) error {
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: weight w[%d] = %v, want a finite number", ErrFamily, i, v)
+		}
+		if math.Abs(v) > MaxWeight {
+			return fmt.Errorf("%w: weight w[%d] = %g exceeds the limit %g (its square would overflow)", ErrFamily, i, v, MaxWeight)
+		}
+	}
+	return nil
+}
+
+// MaxWeight is the largest |w_i| the parity correlations accept: the sum
+// of squares of up to 2^40 such weights stays finite.
+const MaxWeight = 1e150
+
 // Support validation shared by the exported functions.
 func checkSupport(d int, S []int) error {
 	if len(S) == 0 {
@@ -410,13 +464,42 @@ func checkSupport(d int, S []int) error {
 //	                  (relative accuracy about 1e-15)
 //
 // C_S is 1-homogeneous in w and depends on w only through w_S and
-// ||w outside S||. Errors wrap ErrFamily for a bad support.
+// ||w outside S||. Errors wrap ErrFamily for a bad support, and for a
+// weight that is not finite or exceeds MaxWeight in absolute value.
 func Corr(w []float64, S []int) (c, errBound float64, err error) {
 	if err := checkSupport(len(w), S); err != nil {
 		return 0, 0, err
 	}
+	if err := checkWeights(w); err != nil {
+		return 0, 0, err
+	}
 	o := corrAt(nil, w, S, false)
+	if math.IsInf(o.Err, 0) {
+		return 0, 0, errDynamicRange(w, S)
+	}
 	return o.C, o.Err, nil
+}
+
+func errDynamicRange(w []float64, S []int) error {
+	return fmt.Errorf("%w: the weights on S = %v (max |w_S| = %.3g, min nonzero |w_S| = %.3g, and the off-support norm) span more than 2^400: beyond what the parity integral resolves in float64", ErrFamily, S, maxAbsOn(w, S), minNonzeroOn(w, S))
+}
+
+func maxAbsOn(w []float64, S []int) float64 {
+	m := 0.0
+	for _, i := range S {
+		m = math.Max(m, math.Abs(w[i]))
+	}
+	return m
+}
+
+func minNonzeroOn(w []float64, S []int) float64 {
+	m := math.Inf(1)
+	for _, i := range S {
+		if a := math.Abs(w[i]); a > 0 {
+			m = math.Min(m, a)
+		}
+	}
+	return m
 }
 
 // CorrGrad returns C_S(w) and writes its gradient
@@ -427,10 +510,16 @@ func CorrGrad(w []float64, S []int, grad []float64) (c, errBound float64, err er
 	if err := checkSupport(len(w), S); err != nil {
 		return 0, 0, err
 	}
+	if err := checkWeights(w); err != nil {
+		return 0, 0, err
+	}
 	if len(grad) < len(w) {
 		return 0, 0, fmt.Errorf("%w: gradient buffer has length %d, want %d", ErrFamily, len(grad), len(w))
 	}
 	o := corrAt(nil, w, S, true)
+	if math.IsInf(o.Err, 0) {
+		return 0, 0, errDynamicRange(w, S)
+	}
 	fillGrad(o, w, S, grad[:len(w)])
 	return o.C, o.Err, nil
 }
@@ -450,6 +539,22 @@ func corrAt(cc *corrCache, w []float64, S []int, grad bool) corrOut {
 		if grad {
 			o.G = make([]float64, k)
 		}
+		return o
+	}
+	// C_S is 1-homogeneous: weights whose squares would overflow or
+	// underflow are scaled by a power of two first (exactly), and the
+	// result scaled back (the derivatives on S are 0-homogeneous, J is
+	// (-1)-homogeneous). Other weights are used as given.
+	if m := maxAbs(w); m > 0x1p400 || (m > 0 && m < 0x1p-400) {
+		e := math.Ilogb(m)
+		ws := make([]float64, len(w))
+		for i, v := range w {
+			ws[i] = math.Ldexp(v, -e)
+		}
+		o := corrAt(cc, ws, S, grad)
+		o.C = math.Ldexp(o.C, e)
+		o.J = math.Ldexp(o.J, -e)
+		o.Err = math.Max(math.Ldexp(o.Err, e), o.Err)
 		return o
 	}
 	ws := make([]float64, k)
@@ -480,4 +585,15 @@ func fillGrad(o corrOut, w []float64, S []int, grad []float64) {
 		}
 		grad[j] = -w[j] * o.J
 	}
+}
+
+// maxAbs returns max_i |w_i| (NaN if an entry is NaN).
+func maxAbs(w []float64) float64 {
+	m := 0.0
+	for _, v := range w {
+		if a := math.Abs(v); a > m || math.IsNaN(a) {
+			m = a
+		}
+	}
+	return m
 }

@@ -134,8 +134,23 @@ func (w *World) Describe() map[string]any {
 // example), then one uniform from r that decides the label: for D_S,
 // l = chi_S(x) flipped with probability eta and y = (1 + l)/2; for D_0,
 // y = 1 with probability 1/2.
+//
+// Sample has no error return (sq.World): if x holds fewer than len(y)*d
+// values only the first len(x)/d examples are drawn and the other labels are
+// NaN (every oracle refuses a NaN mean); a nil r gives NaN labels. It never
+// panics.
 func (w *World) Sample(r *rand.Rand, x, y []float64) {
 	d := w.fam.d
+	cnt := len(y)
+	if r == nil {
+		cnt = 0
+	} else if len(x) < cnt*d {
+		cnt = len(x) / d
+	}
+	for i := cnt; i < len(y); i++ {
+		y[i] = math.NaN()
+	}
+	y = y[:cnt]
 	for n := range y {
 		row := x[n*d : (n+1)*d]
 		for j := range row {
@@ -169,6 +184,9 @@ func (w *World) Sample(r *rand.Rand, x, y []float64) {
 // bound on its absolute error (0 for the closed forms, the Dawson
 // quadrature's bound for relu and gate features, far below 1e-10).
 func (w *World) Expect(q *sq.Query, out []float64) (float64, error) {
+	if q == nil {
+		return 0, fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
 	if err := q.Validate(w.fam.d); err != nil {
 		return 0, err
 	}
@@ -180,7 +198,7 @@ func (w *World) Expect(q *sq.Query, out []float64) (float64, error) {
 		return 0, err
 	}
 	if w.S == nil {
-		return 0, nil
+		return finiteAnswer(q, out, 0)
 	}
 	par := make([]float64, q.Dim)
 	eb, err := w.fam.parityPart(w.S, q, par)
@@ -191,7 +209,23 @@ func (w *World) Expect(q *sq.Query, out []float64) (float64, error) {
 	for i := range out {
 		out[i] += a * par[i]
 	}
-	return a * eb, nil
+	return finiteAnswer(q, out, a*eb)
+}
+
+// finiteAnswer returns eb, or an error wrapping sq.ErrNotExact and
+// ErrFamily when the answer or its bound is not a finite number (weights
+// whose products overflow float64): a non-finite answer is never returned
+// with a nil error.
+func finiteAnswer(q *sq.Query, out []float64, eb float64) (float64, error) {
+	if math.IsNaN(eb) || math.IsInf(eb, 0) {
+		return 0, fmt.Errorf("%w: %w: query %q: error bound %v is not finite", sq.ErrNotExact, ErrFamily, q.Name, eb)
+	}
+	for i, v := range out {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("%w: %w: query %q: answer[%d] = %v is not representable", sq.ErrNotExact, ErrFamily, q.Name, i, v)
+		}
+	}
+	return eb, nil
 }
 
 // Loss returns the exact population square loss of relu(v.x) under the
@@ -201,6 +235,9 @@ func (w *World) Loss(v []float64) (float64, float64, error) {
 	if len(v) != w.fam.d {
 		return 0, 0, fmt.Errorf("%w: weight vector has length %d, want d = %d", sq.ErrQuery, len(v), w.fam.d)
 	}
+	if err := checkWeights(v); err != nil {
+		return 0, 0, err
+	}
 	n := norm(v)
 	c, eb := 0.0, 0.0
 	if w.S != nil {
@@ -208,15 +245,33 @@ func (w *World) Loss(v []float64) (float64, float64, error) {
 		c, eb = o.C, o.Err
 	}
 	a := w.fam.A()
-	return n*n/2 - 2*(n*A0+a*c) + 0.5, 2 * a * eb, nil
+	l, lb := n*n/2-2*(n*A0+a*c)+0.5, 2*a*eb
+	if math.IsInf(l, 0) || math.IsNaN(l) || math.IsInf(lb, 0) || math.IsNaN(lb) {
+		return 0, 0, fmt.Errorf("%w: loss of a weight vector of norm %.3g is %v (bound %v): not representable", ErrFamily, n, l, lb)
+	}
+	return l, lb, nil
 }
 
+// norm returns ||v||, rescaled by the largest entry when the sum of squares
+// overflows or underflows (bit-identical to the plain sum otherwise).
 func norm(v []float64) float64 {
 	s := 0.0
 	for _, x := range v {
 		s += x * x
 	}
-	return math.Sqrt(s)
+	if s == 0 || (s >= 0x1p-900 && s <= 0x1p900) {
+		return math.Sqrt(s)
+	}
+	m := maxAbs(v)
+	if m == 0 || math.IsNaN(m) || math.IsInf(m, 0) {
+		return m
+	}
+	s = 0
+	for _, x := range v {
+		u := x / m
+		s += u * u
+	}
+	return m * math.Sqrt(s)
 }
 
 // labelPair returns lambda(0) and lambda(1).

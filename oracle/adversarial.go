@@ -21,11 +21,20 @@ type AdversarialOracle struct {
 
 // Adversarial returns the adversarial oracle of truth against reference.
 // Both worlds must have the same dimension.
+// A nil world, or a dimension < 1, is an error wrapping ErrOracle.
 func Adversarial(truth, reference sq.World) (*AdversarialOracle, error) {
-	if dt, dr := truth.Setting().D, reference.Setting().D; dt != dr {
-		return nil, fmt.Errorf("oracle: adversarial: the truth has dimension %d and the reference %d", dt, dr)
+	dt, err := worldDim(truth, "adversarial (truth)")
+	if err != nil {
+		return nil, err
 	}
-	return &AdversarialOracle{truth: truth, ref: reference, d: truth.Setting().D}, nil
+	dr, err := worldDim(reference, "adversarial (reference)")
+	if err != nil {
+		return nil, err
+	}
+	if dt != dr {
+		return nil, fmt.Errorf("%w: adversarial: the truth has dimension %d and the reference %d", ErrOracle, dt, dr)
+	}
+	return &AdversarialOracle{truth: truth, ref: reference, d: dt}, nil
 }
 
 // Name returns "adversarial".
@@ -37,7 +46,10 @@ func (o *AdversarialOracle) Stats() (hidden, forced int) { return o.hidden, o.fo
 
 // Answer writes the reference's value, clamped to within tau of the truth.
 func (o *AdversarialOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	if err := sq.CheckRequest(q, tau, ans, o.d); err != nil {
+	if err := checkQuery(q, tau, ans, o.d); err != nil {
+		return err
+	}
+	if err := checkDegrees(q); err != nil {
 		return err
 	}
 	truth := make([]float64, q.Dim)
@@ -45,8 +57,15 @@ func (o *AdversarialOracle) Answer(q *sq.Query, tau float64, ans []float64) erro
 	if err != nil {
 		return err
 	}
-	if _, err := o.ref.Expect(q, ans); err != nil {
+	if err := checkAnswer(q, eb, truth); err != nil {
 		return err
+	}
+	ebRef, err := o.ref.Expect(q, ans)
+	if err != nil {
+		return err
+	}
+	if err := checkAnswer(q, ebRef, ans[:q.Dim]); err != nil {
+		return fmt.Errorf("reference world: %w", err)
 	}
 	margin := tau - eb
 	if !(margin > 0) {

@@ -28,25 +28,41 @@ import (
 // world (error 0 for closed forms; the quadrature's error bound, below
 // 1e-10, otherwise).
 type ExactOracle struct {
-	w sq.World
-	d int
+	w   sq.World
+	d   int
+	err error // set for a nil world or a dimension < 1
 }
 
-// Exact returns the exact oracle of w.
-func Exact(w sq.World) *ExactOracle { return &ExactOracle{w: w, d: w.Setting().D} }
+// Exact returns the exact oracle of w. For a nil world (or one of dimension
+// < 1) the oracle's every Answer returns an error wrapping ErrOracle.
+func Exact(w sq.World) *ExactOracle {
+	d, err := worldDim(w, "exact")
+	return &ExactOracle{w: w, d: d, err: err}
+}
 
 // Name returns "exact".
 func (o *ExactOracle) Name() string { return "exact" }
 
 // Answer writes E[phi] into ans. It fails with an error wrapping
 // sq.ErrNotExact when the world cannot compute the expectation, or when its
-// numerical error bound exceeds tau (the guarantee could not be kept).
+// numerical error bound exceeds tau (the guarantee could not be kept). An
+// answer or bound that is not finite is an error wrapping ErrOracle and
+// sq.ErrNotExact.
 func (o *ExactOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	if err := sq.CheckRequest(q, tau, ans, o.d); err != nil {
+	if o.err != nil {
+		return o.err
+	}
+	if err := checkQuery(q, tau, ans, o.d); err != nil {
+		return err
+	}
+	if err := checkDegrees(q); err != nil {
 		return err
 	}
 	eb, err := o.w.Expect(q, ans)
 	if err != nil {
+		return err
+	}
+	if err := checkAnswer(q, eb, ans[:q.Dim]); err != nil {
 		return err
 	}
 	if eb > tau {

@@ -54,16 +54,16 @@ func NewPool(world sq.World, n int, seed uint64) (*Pool, error) {
 }
 
 func newPool(world sq.World, n int, seed uint64, workers int) (*Pool, error) {
-	set := world.Setting()
-	d := set.D
-	if n < 1 {
-		return nil, fmt.Errorf("oracle: pool of n = %d examples, want n >= 1", n)
+	d, err := worldDim(world, "pool")
+	if err != nil {
+		return nil, err
 	}
-	if d < 1 {
-		return nil, fmt.Errorf("oracle: pool: world of dimension %d", d)
+	set := world.Setting()
+	if n < 1 {
+		return nil, fmt.Errorf("%w: pool of n = %d examples, want n >= 1", ErrOracle, n)
 	}
 	if float64(n)*float64(d+1) > maxPoolValues {
-		return nil, fmt.Errorf("oracle: pool of n = %d examples of dimension %d holds %.3g values, more than the limit 2^37", n, d, float64(n)*float64(d+1))
+		return nil, fmt.Errorf("%w: pool of n = %d examples of dimension %d holds %.3g values, more than the limit 2^37", ErrOracle, n, d, float64(n)*float64(d+1))
 	}
 	buf := hugemem.Alloc(n*d + n)
 	p := &Pool{n: n, d: d, x: buf.F[: n*d : n*d], y: buf.F[n*d:], buf: buf, set: set}
@@ -189,13 +189,13 @@ type PoolOracle struct {
 // FromPool returns an oracle answering from p.
 func FromPool(p *Pool, opt PoolOptions) (*PoolOracle, error) {
 	if p == nil {
-		return nil, errors.New("oracle: FromPool: nil pool")
+		return nil, fmt.Errorf("%w: FromPool: nil pool", ErrOracle)
 	}
 	if opt.Delta == 0 {
 		opt.Delta = 0.01
 	}
 	if !(opt.Delta > 0 && opt.Delta < 1) {
-		return nil, fmt.Errorf("oracle: pool: failure probability delta = %v, want a number in (0, 1)", opt.Delta)
+		return nil, fmt.Errorf("%w: pool: failure probability delta = %v, want a number in (0, 1)", ErrOracle, opt.Delta)
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -214,7 +214,10 @@ func (o *PoolOracle) Pool() *Pool { return o.p }
 
 // Answer writes the mean of phi over the pool into ans.
 func (o *PoolOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	if err := sq.CheckRequest(q, tau, ans, o.p.d); err != nil {
+	if err := checkQuery(q, tau, ans, o.p.d); err != nil {
+		return err
+	}
+	if err := checkDegrees(q); err != nil {
 		return err
 	}
 	if o.opt.Strict {
@@ -226,7 +229,10 @@ func (o *PoolOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 		return err
 	}
 	defer o.p.done()
-	return poolMean(o.p, q, planFor(q, o.p.d), o.opt.Workers, ans[:q.Dim])
+	if err := poolMean(o.p, q, planFor(q, o.p.d), o.opt.Workers, ans[:q.Dim]); err != nil {
+		return err
+	}
+	return checkAnswer(q, 0, ans[:q.Dim])
 }
 
 // poolBlocks returns the number of blocks the rows of a pool are cut into

@@ -48,12 +48,19 @@ type SampleOracle struct {
 }
 
 // Sample returns a sampling oracle of w.
+//
+// A nil world, a world of dimension < 1 or a NaN option is an error wrapping
+// ErrOracle.
 func Sample(w sq.World, opt SampleOptions) (*SampleOracle, error) {
+	d, err := worldDim(w, "sample")
+	if err != nil {
+		return nil, err
+	}
 	if opt.Delta == 0 {
 		opt.Delta = 0.01
 	}
 	if !(opt.Delta > 0 && opt.Delta < 1) {
-		return nil, fmt.Errorf("oracle: sample: failure probability delta = %v, want a number in (0, 1)", opt.Delta)
+		return nil, fmt.Errorf("%w: sample: failure probability delta = %v, want a number in (0, 1)", ErrOracle, opt.Delta)
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
@@ -61,7 +68,7 @@ func Sample(w sq.World, opt SampleOptions) (*SampleOracle, error) {
 	if opt.MaxSamples <= 0 {
 		opt.MaxSamples = 1e10
 	}
-	return &SampleOracle{w: w, d: w.Setting().D, opt: opt}, nil
+	return &SampleOracle{w: w, d: d, opt: opt}, nil
 }
 
 // Name returns "sample(delta=...)".
@@ -97,7 +104,12 @@ func (p Plan) N() int64 { return int64(p.Groups) * p.PerGroup }
 //     with probability at most exp(-K/8) <= delta/m.
 //
 // The union bound over the m coordinates gives the failure probability delta.
+//
+// A nil query gets the zero Plan (N() = 0, which the oracles refuse).
 func SampleSize(q *sq.Query, tau, delta float64) Plan {
+	if q == nil {
+		return Plan{}
+	}
 	m := float64(q.Dim)
 	t := tau
 	if q.TolNorm == sq.EuclidNorm && q.Dim > 1 {
@@ -121,8 +133,15 @@ func SampleSize(q *sq.Query, tau, delta float64) Plan {
 
 // Answer draws fresh examples and answers with their mean (or median of
 // means; see SampleSize).
+//
+// A query the world cannot sample in bounded time (a Hermite feature of
+// degree above MaxSampleDegree) is refused; a non-finite mean (a value that
+// overflowed) is an error wrapping ErrOracle.
 func (o *SampleOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	if err := sq.CheckRequest(q, tau, ans, o.d); err != nil {
+	if err := checkQuery(q, tau, ans, o.d); err != nil {
+		return err
+	}
+	if err := checkDegrees(q); err != nil {
 		return err
 	}
 	k := o.count
@@ -137,6 +156,9 @@ func (o *SampleOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 		return err
 	}
 	combine(means, plan.Groups, q.Dim, ans)
+	if err := checkAnswer(q, 0, ans[:q.Dim]); err != nil {
+		return err
+	}
 	o.lastN = plan.N()
 	return nil
 }

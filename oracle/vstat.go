@@ -28,9 +28,13 @@ type VSTATOracle struct {
 // with randomness from the stream sq.Stream(seed, sq.KeyOracle).
 func VSTAT(w sq.World, t float64, seed uint64) (*VSTATOracle, error) {
 	if !(t > 0) || math.IsInf(t, 0) {
-		return nil, fmt.Errorf("oracle: vstat: t = %v, want a positive finite number", t)
+		return nil, fmt.Errorf("%w: vstat: t = %v, want a positive finite number", ErrOracle, t)
 	}
-	return &VSTATOracle{w: w, d: w.Setting().D, t: t, r: sq.Stream(seed, sq.KeyOracle)}, nil
+	d, err := worldDim(w, "vstat")
+	if err != nil {
+		return nil, err
+	}
+	return &VSTATOracle{w: w, d: d, t: t, r: sq.Stream(seed, sq.KeyOracle)}, nil
 }
 
 // Name returns "vstat(t=...)".
@@ -44,14 +48,23 @@ func (o *VSTATOracle) Tolerance(p float64) float64 {
 // Answer writes a value within Tolerance(p) of p = E[phi], for Boolean
 // queries only (other classes get a *sq.ClassError).
 func (o *VSTATOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
 	if err := sq.CheckClass(q, sq.Boolean, o.Name()); err != nil {
 		return err
 	}
-	if err := sq.CheckRequest(q, 1, ans, o.d); err != nil {
+	if err := checkQuery(q, 1, ans, o.d); err != nil {
+		return err
+	}
+	if err := checkDegrees(q); err != nil {
 		return err
 	}
 	eb, err := o.w.Expect(q, ans)
 	if err != nil {
+		return err
+	}
+	if err := checkAnswer(q, eb, ans[:q.Dim]); err != nil {
 		return err
 	}
 	for i := 0; i < q.Dim; i++ {

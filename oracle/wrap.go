@@ -12,11 +12,17 @@ import (
 type Middleware func(sq.Oracle) sq.Oracle
 
 // Chain wraps base in the middleware, the first one outermost:
-// Chain(o, A, B) is A(B(o)).
+// Chain(o, A, B) is A(B(o)). A nil base gives an oracle whose every answer
+// is an error wrapping ErrOracle; nil middleware are skipped.
 func Chain(base sq.Oracle, mw ...Middleware) sq.Oracle {
 	o := base
+	if isNil(o) {
+		o = brokenOracle{name: "nil", err: fmt.Errorf("%w: Chain: nil base oracle", ErrOracle)}
+	}
 	for i := len(mw) - 1; i >= 0; i-- {
-		o = mw[i](o)
+		if mw[i] != nil {
+			o = mw[i](o)
+		}
 	}
 	return o
 }

@@ -213,13 +213,24 @@ func ridgeKinks(kinks [][]float64, coef [][]float64, k int) []gauss.Kink {
 // modified Gram–Schmidt with re-orthogonalization, dropping directions whose
 // remaining norm is below 1e-12 of the row's norm, and the coefficients
 // coef[i][b] = rows[i] . basis[b], so that rows[i] = sum_b coef[i][b] basis[b].
+// A row whose squared norm leaves [2^-900, 2^900] (entries near the float64
+// range, 1e154 and beyond, whose squared norm overflows, or near its bottom)
+// is divided by its largest entry before any square is formed, so it keeps
+// its direction; other rows are used as given (the results are unchanged bit
+// for bit). A row with a non-finite entry is dropped (it has no direction).
 func Orthonormalize(rows [][]float64) (basis, coef [][]float64) {
 	for _, r := range rows {
-		v := append([]float64(nil), r...)
-		n0 := normOf(v)
-		if n0 == 0 {
+		mx := maxAbsOf(r)
+		if mx == 0 || math.IsNaN(mx) || math.IsInf(mx, 0) {
 			continue
 		}
+		v := append([]float64(nil), r...)
+		if ss := dot(v, v); !(ss >= 0x1p-900 && ss <= 0x1p900) {
+			for i := range v {
+				v[i] /= mx
+			}
+		}
+		n0 := normOf(v)
 		for pass := 0; pass < 2; pass++ {
 			for _, b := range basis {
 				axpy(-dot(v, b), b, v)
@@ -237,9 +248,34 @@ func Orthonormalize(rows [][]float64) (basis, coef [][]float64) {
 	coef = make([][]float64, len(rows))
 	for i, r := range rows {
 		coef[i] = make([]float64, len(basis))
+		mx := maxAbsOf(r)
+		if mx == 0 || math.IsNaN(mx) || math.IsInf(mx, 0) {
+			continue
+		}
 		for b, e := range basis {
-			coef[i][b] = dot(r, e)
+			// mx * (r/mx . e): the same value as r . e, without overflow
+			// of the partial sums for entries near the float64 range.
+			c := dot(r, e)
+			if math.IsInf(c, 0) || math.IsNaN(c) || math.Abs(c) < 0x1p-900 {
+				s := 0.0
+				for j, x := range r {
+					s += x / mx * e[j]
+				}
+				c = mx * s
+			}
+			coef[i][b] = c
 		}
 	}
 	return basis, coef
+}
+
+// maxAbsOf returns max_i |r_i| (NaN if an entry is NaN).
+func maxAbsOf(r []float64) float64 {
+	m := 0.0
+	for _, x := range r {
+		if a := math.Abs(x); a > m || math.IsNaN(a) {
+			m = a
+		}
+	}
+	return m
 }

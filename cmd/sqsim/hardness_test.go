@@ -252,3 +252,23 @@ func TestHardnessGameNonFinite(t *testing.T) {
 		t.Errorf("identified %v, loss %v, note %v", r["identified"], r["loss"], r["note"])
 	}
 }
+
+// TestHardnessInfoBeyondRange: at sizes where lambda_k, M_k and the bounds
+// leave the float64 and int64 ranges, info prints their sizes, never a
+// saturated integer or an infinity.
+func TestHardnessInfoBeyondRange(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run([]string{"hardness", "info", "--d", "1000000000", "--k", "1000", "--tau", "1e-3"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, bad := range []string{"Inf", "9223372036854775807"} {
+		if strings.Contains(out.String(), bad) {
+			t.Errorf("output contains %q:\n%s", bad, out.String())
+		}
+	}
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "M_k") && !strings.Contains(line, "10^430.01") {
+			t.Errorf("M_k line %q: want its size 10^430.01...", line)
+		}
+	}
+}

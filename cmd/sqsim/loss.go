@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
@@ -60,12 +61,18 @@ func runLoss(args []string, stdout, stderr io.Writer) error {
 		}
 		loss, errBound, err = m.Loss(w)
 		if err != nil {
-			return err
+			return fmt.Errorf("loss: %w", err)
 		}
 		loss += *noiseVar
 		method = "kink-aware quadrature"
 	} else {
-		loss = gauss.ReluLoss(w, wstar, *noiseVar)
+		loss, err = gauss.ReluLossChecked(w, wstar, *noiseVar)
+		if err != nil {
+			return fmt.Errorf("loss: %w", err)
+		}
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return fmt.Errorf("loss: the loss %v (with the noise variance %g added) is beyond the float64 range", loss, *noiseVar)
 	}
 	if *asJSON {
 		cfg := map[string]any{"wstar": nums(wstar), "w": nums(w), "noise_var": num(*noiseVar)}

@@ -28,6 +28,14 @@ import (
 // ErrModel is the sentinel of invalid model parameters.
 var ErrModel = errors.New("dist: invalid model")
 
+// MaxNorm is the largest norm of a hidden direction (and the largest noise
+// standard deviation) a model accepts: squares of labels and of their
+// products with features of the same size stay below the float64 range
+// (1e150^2 = 1e300 < 1.8e308), so every closed form and quadrature of the
+// package stays finite. Larger inputs are refused with an error naming the
+// value and the limit.
+const MaxNorm = 1e150
+
 // Hyper is the hyperplane A.s = C in the space of the index s = V x, across
 // which the label function may be non-smooth (a ReLU's kink at s = 0, a clip
 // at s = C).
@@ -78,6 +86,19 @@ func newModel(name string, v [][]float64, f func([]float64) float64, kinks []Hyp
 		for j, x := range row {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, fmt.Errorf("%w: %s: direction %d, entry %d is %v", ErrModel, name, i, j, x)
+			}
+		}
+		if n := norm(row); n > MaxNorm {
+			return nil, fmt.Errorf("%w: %s: direction %d has norm %.3g, above the limit %g (its squared labels would overflow float64)", ErrModel, name, i, n, MaxNorm)
+		}
+	}
+	for i, k := range kinks {
+		if math.IsNaN(k.C) || math.IsInf(k.C, 0) {
+			return nil, fmt.Errorf("%w: %s: kink %d has offset C = %v, want a finite number", ErrModel, name, i, k.C)
+		}
+		for j, a := range k.A {
+			if math.IsNaN(a) || math.IsInf(a, 0) {
+				return nil, fmt.Errorf("%w: %s: kink %d has coefficient A[%d] = %v, want a finite number", ErrModel, name, i, j, a)
 			}
 		}
 	}
@@ -149,8 +170,23 @@ func (m *Model) Label(x []float64) float64 {
 // into x, and y = f(V x) + noise. The stream of random numbers consumed is a
 // fixed function of (len(y), d): the same generator state gives the same
 // examples.
+//
+// Sample has no error return (sq.World): if x holds fewer than len(y)*d
+// values, only the first len(x)/d examples are drawn and the remaining
+// labels are set to NaN (a mean over them is NaN, which every oracle
+// refuses); a nil r sets every label to NaN. It never panics.
 func (m *Model) Sample(r *rand.Rand, x, y []float64) {
 	d := m.set.D
+	n := len(y)
+	if r == nil {
+		n = 0
+	} else if len(x) < n*d {
+		n = len(x) / d
+	}
+	for i := n; i < len(y); i++ {
+		y[i] = math.NaN()
+	}
+	y = y[:n]
 	s := make([]float64, len(m.v))
 	for i := range y {
 		row := x[i*d : (i+1)*d]
@@ -172,15 +208,52 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
-func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+// norm returns ||a||, rescaling by the largest entry when a.a overflows or
+// underflows (NaN for a NaN entry, +Inf for an infinite one).
+func norm(a []float64) float64 {
+	ss := dot(a, a)
+	if ss > 0x1p-900 && ss < 0x1p900 {
+		return math.Sqrt(ss)
+	}
+	mx := 0.0
+	for _, v := range a {
+		if av := math.Abs(v); av > mx || math.IsNaN(av) {
+			mx = av
+		}
+	}
+	if mx == 0 || math.IsNaN(mx) || math.IsInf(mx, 0) {
+		return mx
+	}
+	ss = 0
+	for _, v := range a {
+		u := v / mx
+		ss += u * u
+	}
+	return mx * math.Sqrt(ss)
+}
 
 // Loss returns the exact population square loss E[(relu(w.x) - y)^2] and a
-// bound on its numerical error.
+// bound on its numerical error. A weight vector with a non-finite entry, or
+// a loss or bound that is not a finite number (it exceeds the float64
+// range), is an error wrapping ErrModel that names the value.
 func (m *Model) Loss(w []float64) (float64, float64, error) {
 	if len(w) != m.set.D {
 		return 0, 0, fmt.Errorf("%w: weight vector has length %d, want d = %d", sq.ErrQuery, len(w), m.set.D)
 	}
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, 0, fmt.Errorf("%w: %s: loss: w[%d] = %v, want a finite number", ErrModel, m.name, i, v)
+		}
+	}
 	var out [1]float64
 	eb, err := m.Expect(sq.Loss(w), out[:])
-	return out[0], eb, err
+	if err != nil {
+		return out[0], eb, err
+	}
+	if bad(out[0]) || bad(eb) || eb < 0 {
+		return 0, 0, fmt.Errorf("%w: %s: the loss of w (norm %.3g) is %v with error bound %v: not representable as a finite float64", ErrModel, m.name, norm(w), out[0], eb)
+	}
+	return out[0], eb, nil
 }
+
+func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }

@@ -53,8 +53,8 @@ func (n Noise) validate() error {
 	case NoNoise:
 		return nil
 	case Gaussian, Rademacher:
-		if !(n.Param >= 0) || math.IsInf(n.Param, 0) {
-			return fmt.Errorf("%w: noise standard deviation %v, want a finite number >= 0", ErrModel, n.Param)
+		if !(n.Param >= 0) || math.IsInf(n.Param, 0) || n.Param > MaxNorm {
+			return fmt.Errorf("%w: noise standard deviation %v, want a finite number in [0, %g]", ErrModel, n.Param, MaxNorm)
 		}
 	case Flip:
 		if !(n.Param >= 0 && n.Param <= 1) {

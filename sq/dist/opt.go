@@ -17,8 +17,15 @@ type OptResult struct {
 
 // Opt returns opt = min_{||w|| <= 1} E[(relu(w.x) - y)^2] and a minimizer.
 //
-// For y = relu(w*.x) + zero-mean noise with ||w*|| <= 1 the answer is closed
-// form: opt = the noise variance at w = w*. Otherwise Opt uses the structure
+// For y = relu(w*.x) + zero-mean noise the answer is closed form: with
+// s = ||w*||, opt = the noise variance at w = w* when s <= 1, and
+// opt = (s - 1)^2/2 + the noise variance at w = w*/s when s > 1 (along any
+// unit u, m(u) = s E[relu(z1) relu(z2)] grows with the correlation of z1 =
+// w*.x/s and z2 = u.x, so u = w*/s and the best norm is clip(2 m, 0, 1) = 1;
+// the loss of relu(w*.x/s) is E[relu(z)^2] (s - 1)^2). A norm that exceeds
+// 1 by no more than the rounding of a computed norm (4 (d + 2) 2^-53) is
+// taken as 1: opt is then the noise variance at w = w*, with error bound
+// (s - 1)^2/2. Otherwise Opt uses the structure
 // of the loss: L(r u) = r^2/2 - 2 r m(u) + E[y^2] with m(u) = E[y relu(u.x)], so
 // for a unit direction u the best norm is r = clip(2 m(u), 0, 1) (theory
 // §2.4), and m(u) depends on u only through its components in the span of
@@ -34,8 +41,25 @@ type OptResult struct {
 // with few local maxima) but is not a proof for an arbitrary user f.
 func (m *Model) Opt() (OptResult, error) {
 	d := m.set.D
-	if m.fam == famRelu && norm(m.wstar) <= 1 {
-		return OptResult{Opt: m.noise.Variance(), W: append([]float64(nil), m.wstar...), Method: "closed form"}, nil
+	if m.fam == famRelu {
+		s := norm(m.wstar)
+		w := append([]float64(nil), m.wstar...)
+		if s <= 1 {
+			return OptResult{Opt: m.noise.Variance(), W: w, Method: "closed form"}, nil
+		}
+		if e := s - 1; e <= float64(4*(len(w)+2))*0x1p-53 {
+			// ||w*|| exceeds 1 by no more than the rounding of a computed norm
+			// (a random unit vector whose norm rounds to 1.0000000000000002):
+			// opt is the noise variance at w = w*, and the constrained
+			// optimum differs from it by at most (s - 1)^2/2, the bound.
+			return OptResult{Opt: m.noise.Variance(), W: w, ErrBound: 0.5 * e * e, Method: "closed form"}, nil
+		}
+		for i := range w {
+			w[i] /= s
+		}
+		// (s - 1)^2/2 has no cancellation; its rounding is a few ulp.
+		e := s - 1
+		return OptResult{Opt: 0.5*e*e + m.noise.Variance(), W: w, ErrBound: 4 * 0x1p-52 * (0.5*e*e + m.noise.Variance()), Method: "closed form"}, nil
 	}
 	var ey2 [1]float64
 	eb0, err := m.Expect(sq.LabelMoment(2), ey2[:])

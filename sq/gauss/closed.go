@@ -1,6 +1,8 @@
 package gauss
 
 import (
+	"errors"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/floats"
@@ -487,6 +489,33 @@ func ReluLoss(w, v []float64, noiseVar float64) float64 {
 		return noiseVar
 	}
 	return m*br*m + noiseVar
+}
+
+// ErrRange: a closed form's value is not a finite float64 (it overflows, or
+// an input is not finite).
+var ErrRange = errors.New("gauss: value beyond the float64 range")
+
+// ReluLossChecked is ReluLoss with its failures as errors: lengths that
+// differ (ErrDimension), a non-finite entry or noise variance, or a loss
+// beyond the float64 range (ErrRange; for example ||w|| = ||v|| = 1e200 at
+// right angles, whose loss is about 1e400).
+func ReluLossChecked(w, v []float64, noiseVar float64) (float64, error) {
+	if len(w) != len(v) {
+		return 0, fmt.Errorf("%w: len(w) = %d, len(v) = %d", ErrDimension, len(w), len(v))
+	}
+	for i := range w {
+		if bad(w[i]) || bad(v[i]) {
+			return 0, fmt.Errorf("%w: w[%d] = %v, v[%d] = %v: want finite entries", ErrRange, i, w[i], i, v[i])
+		}
+	}
+	if bad(noiseVar) {
+		return 0, fmt.Errorf("%w: noise variance %v", ErrRange, noiseVar)
+	}
+	l := ReluLoss(w, v, noiseVar)
+	if bad(l) {
+		return 0, fmt.Errorf("%w: the loss of relu(w.x) against relu(v.x) (||w|| = %.3g, ||v|| = %.3g) is %v", ErrRange, norm(w), norm(v), l)
+	}
+	return l, nil
 }
 
 // ReluLossGrad writes the gradient of ReluLoss with respect to w into
