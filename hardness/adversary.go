@@ -455,6 +455,9 @@ func (a *Adversary) answerEnumerated(q *sq.Query, vis []visTerm, base []float64,
 		}
 		deltas[i], errs[i] = d, eb
 		n := dist(d, zero, q.TolNorm) + eb
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return fmt.Errorf("%w: query %q: the exact value under support %v is not finite (its weights are beyond what can be computed)", ErrAdversary, q.Name, S)
+		}
 		if n <= margin {
 			consistent++
 		}

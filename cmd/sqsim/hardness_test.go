@@ -238,9 +238,13 @@ func TestHardnessGameTolerance(t *testing.T) {
 }
 
 // TestHardnessGameNonFinite: a diverged gd (loss -Inf before) has not
-// identified S.
+// identified S. At weights of 1e300 the adversary may instead fail to
+// certify its answer: that is an honest error (exit 1), never a verdict.
 func TestHardnessGameNonFinite(t *testing.T) {
 	code, out, errs := runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "gd", "--set", "step=1e300", "--set", "steps=2", "--json")
+	if code == 1 && strings.Contains(errs, "adversary cannot certify") && out == "" {
+		return
+	}
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}

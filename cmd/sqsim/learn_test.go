@@ -282,7 +282,7 @@ func TestLearnClasses(t *testing.T) {
 		if code != 1 || out != "" {
 			t.Errorf("exit %d, stdout %q; want 1 and nothing", code, out)
 		}
-		for _, want := range []string{`query "y*x|y->sign(y-t)"`, "accepts correlational queries", "is l2"} {
+		for _, want := range []string{`query "y*x|y->sign(y-t)"`, "accepts correlational queries", "not linear in y"} {
 			if !strings.Contains(errs, want) {
 				t.Errorf("stderr %q does not mention %q", errs, want)
 			}
