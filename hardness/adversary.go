@@ -1054,6 +1054,13 @@ func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 			v.Note = fmt.Sprintf("the hypothesis has a non-finite weight w[%d] = %v; it has not identified anything", i, w)
 			return v, nil
 		}
+		if math.Abs(w) > MaxWeight {
+			// Its loss is at least ||w||^2/2 - 2||w|| > 1e299 (labels in
+			// [0, 1]): far above opt_S + eps, and beyond what the exact
+			// route computes.
+			v.Note = fmt.Sprintf("the hypothesis has a weight w[%d] = %v beyond %g: its loss exceeds 1e299; it has not identified anything", i, w, MaxWeight)
+			return v, nil
+		}
 	}
 	var cands [][]int
 	surv := a.Survivors()

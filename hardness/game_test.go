@@ -161,6 +161,11 @@ func TestJudgeNonFinite(t *testing.T) {
 	}
 	t.Run("game gd step=1e300", func(t *testing.T) {
 		res, err := PlayGame(GameConfig{D: 8, K: 2, Tau: 1e-3, Learner: "gd", Seed: 1, Options: map[string]string{"step": "1e300", "steps": "2"}})
+		if errors.Is(err, ErrAdversary) {
+			// At weights of 1e300 the adversary may fail to certify an
+			// answer: an honest error, never a verdict.
+			return
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
