@@ -17,7 +17,7 @@
 // error, noise, an adversary's pick); a learner must work for every choice.
 // Its cost is the number of queries and how small their tolerances are:
 // answering at tau from samples takes about (B/tau)^2 examples for a query
-// bounded by B.
+// bounded by B (up to a constant and log 1/delta).
 //
 // # Queries
 //
@@ -68,9 +68,9 @@
 // call it. Package oracle holds the oracles (exact, sample, pool, noise,
 // adversarial, VSTAT, replay) and the middleware stacked over them
 // (ledger, budget, cache, class restriction, tolerance floor), composed
-// with oracle.Chain. Every failure is an error wrapping a sentinel of this
-// package: [ErrTolerance], [ErrQuery], [ErrClass], [ErrBudget],
-// [ErrNotExact].
+// with oracle.Chain. A refusal is an error wrapping a sentinel of this
+// package, to test with errors.Is: [ErrTolerance], [ErrQuery], [ErrClass],
+// [ErrBudget], [ErrNotExact], ...
 //
 // # The ledger
 //
@@ -86,8 +86,9 @@
 //     [NormalizedTol]);
 //   - SumInvTau2: the raw sum over scalar queries of 1/tau^2, ignoring B.
 //
-// A [Budget] stops a learner with a [*BudgetError] (errors.Is(err,
-// ErrBudget)) before it exceeds a count, a cost or a smallest tolerance.
+// A [Budget] (oracle.WithBudget) stops a learner with a [*BudgetError]
+// (errors.Is(err, ErrBudget)) at the first query that would take it over a
+// count or a cost, or below a smallest normalized tolerance.
 //
 // In the SQ model the oracle owns the tolerance. A tolerance floor
 // (oracle.WithMinTol) answers a query asked at tau < T as if asked at T;
@@ -109,19 +110,42 @@
 // A [Learner] gets a [*Session] (the Setting, an oracle, the ledger, and its
 // own random stream) and returns a [Hypothesis] such as [ReLU]. It asks
 // through the session ([Session.Ask], [Session.AskVec], [Session.Batch],
-// [Session.Free]), never sees a world, and so learns only from answers:
+// [Session.Free]), never sees a world, and so learns only from answers.
+// The smallest learner of a realizable ReLU asks one vector query, since
+// E[relu(w*.x) x] = w*/2:
 //
-//	type onestep struct{ tol float64 }
+//	type chow struct{ tol float64 }
 //
-//	func (onestep) Name() string { return "onestep" }
+//	func (chow) Name() string { return "chow" }
 //
-//	func (l onestep) Learn(s *sq.Session) (sq.Hypothesis, error) {
+//	func (l chow) Learn(s *sq.Session) (sq.Hypothesis, error) {
 //		c, err := s.AskVec(sq.Chow(s.Setting.D), l.tol, nil) // E[y x]
 //		if err != nil {
 //			return nil, err
 //		}
+//		for i := range c {
+//			c[i] *= 2
+//		}
 //		return sq.ReLU{W: c}, nil
 //	}
+//
+// A run wires a world, an oracle stack and a ledger into a session:
+//
+//	world, err := dist.Realizable([]float64{0.6, -0.8})
+//	...
+//	ledger := sq.NewLedger()
+//	s := &sq.Session{
+//		Setting: world.Setting(),
+//		Oracle:  oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger)),
+//		Ledger:  ledger,
+//		Rand:    sq.Stream(seed, sq.KeyLearner),
+//	}
+//	h, err := chow{tol: 1e-6}.Learn(s)
+//	fmt.Println(ledger.Summary().Queries) // 1
+//
+// bench.Run does this for a registered learner (package learners), and
+// scores the hypothesis with the exact loss; the examples of this package
+// run each step.
 //
 // # Randomness
 //
