@@ -53,10 +53,11 @@ func ExampleSession() {
 	fmt.Printf("h(1, 0, 0) = %.4f\n", h.Predict([]float64{1, 0, 0}))
 
 	// A label-free expectation is known from the Setting and costs no query.
-	sq2 := &sq.Query{Name: "relu(w.x)^2", Class: sq.L2, Bound: 1.25, Dim: 1,
+	// E[relu(w.x)^4]^(1/2) = sqrt(3/2) ||w||^2 < 1.25 is its L2 bound.
+	second := &sq.Query{Name: "relu(w.x)^2", Class: sq.L2, Bound: 1.25, Dim: 1,
 		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelOne}, Feature: sq.Feature{Kind: sq.FeatRelu2, W: w}}}}
 	out := make([]float64, 1)
-	if err := s.Free(sq2, out); err != nil {
+	if err := s.Free(second, out); err != nil {
 		fmt.Println(err)
 		return
 	}
