@@ -88,6 +88,8 @@ type Config struct {
 	// Trace, if non-nil, receives the ledger as JSON Lines while the
 	// learner runs (a header line, then one sq.Entry per answered query).
 	Trace io.Writer
+
+	StopAtLoss float64 // if > 0: stop an iterative learner at the first iterate of exact loss <= StopAtLoss; Result.Stop records the queries spent (bench/stop.go)
 }
 
 // DefaultConfig returns gd on a realizable world in dimension 10 with the
@@ -424,6 +426,8 @@ type Result struct {
 	Summary sq.Summary // the ledger's counts: queries, scalar queries, free, rounds, cost = sum 1/tau^2
 	Ledger  *sq.Ledger
 	Elapsed time.Duration // wall time of Learn
+
+	Stop *StopRecord // with Config.StopAtLoss > 0: where the learner was stopped (bench/stop.go)
 }
 
 // Run builds the instance of cfg and runs its learner (cfg.Use, or the
@@ -498,6 +502,9 @@ func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
 	s := &sq.Session{Setting: in.world.Setting(), Oracle: o, Ledger: ledger, Rand: sq.Stream(c.Seed, sq.KeyLearner)}
+	if res.Stop, err = in.attachStop(s); err != nil {
+		return res, err
+	}
 	start := time.Now()
 	h, err := l.Learn(s)
 	res.Elapsed = time.Since(start)
