@@ -33,6 +33,10 @@ func init() {
 //
 //	slow      the command takes more than a few seconds: the docs test skips
 //	          it under -short (the page says how long it takes)
+//	long      the command takes a minute or more: the docs test runs it only
+//	          with its flag -docs.long (go test ./cmd/sqsim -run TestDocs
+//	          -docs.long -timeout 60m), so that go test ./... stays within its
+//	          default timeout
 //	prompt    the block starts with the line "$ sqsim ARGS"
 //	grep=RE   keep only the output lines matching the regular expression RE
 //	          (no spaces; write \s)
@@ -43,7 +47,8 @@ func init() {
 //
 // `sqsim docs FILE...` checks every block; `--update` rewrites the stale
 // ones. `go test ./cmd/sqsim -run TestDocs` checks the docs of the
-// repository (the slow blocks only without -short).
+// repository (the slow blocks only without -short, the long ones only with
+// -docs.long).
 const (
 	docBeginTag = "<!-- sqsim:begin "
 	docEndTag   = "<!-- sqsim:end -->"
@@ -54,7 +59,7 @@ type docBlock struct {
 	Line        int    // line of the begin comment (1-based)
 	Marker      string // the text inside the begin comment
 	Begin, End  int    // byte offsets of the body
-	Slow        bool
+	Slow, Long  bool
 	Prompt      bool
 	Grep        *regexp.Regexp
 	JSON, Gen   string
@@ -107,6 +112,8 @@ func (b *docBlock) parseMarker() error {
 				switch {
 				case o == "slow":
 					b.Slow = true
+				case o == "long":
+					b.Long = true
 				case o == "prompt":
 					b.Prompt = true
 				case key == "grep" && val != "":
@@ -123,7 +130,7 @@ func (b *docBlock) parseMarker() error {
 					}
 					b.Gen = val
 				default:
-					return fmt.Errorf("option %q, want slow, prompt, grep=RE, json=KEY or gen=NAME", o)
+					return fmt.Errorf("option %q, want slow, long, prompt, grep=RE, json=KEY or gen=NAME", o)
 				}
 			}
 			break
@@ -138,14 +145,22 @@ func (b *docBlock) parseMarker() error {
 }
 
 // docRun runs `sqsim args` in-process and returns its stdout; a non-zero
-// exit status is an error with its stderr.
+// exit status is an error with its stderr. The outputs are deterministic,
+// so each command line runs once per process (docRunCache).
 func docRun(args ...string) (string, error) {
+	key := strings.Join(args, "\x00")
+	if out, ok := docRunCache[key]; ok {
+		return out, nil
+	}
 	var out, errb bytes.Buffer
 	if code := run(args, &out, &errb); code != 0 {
 		return "", fmt.Errorf("sqsim %s: exit status %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errb.String()))
 	}
+	docRunCache[key] = out.String()
 	return out.String(), nil
 }
+
+var docRunCache = map[string]string{}
 
 // docJSON runs `sqsim args` (which must print JSON) and returns its last
 // JSON line, numbers kept as written.
@@ -215,9 +230,9 @@ type docFileResult struct {
 }
 
 // checkDocFile checks (and computes the update of) every block of the page
-// doc; with skipSlow the slow blocks are left as they are. progress, if
-// non-nil, gets one line per block run.
-func checkDocFile(doc string, skipSlow bool, progress io.Writer) (docFileResult, error) {
+// doc; with skipSlow the slow and long blocks, with skipLong the long ones,
+// are left as they are. progress, if non-nil, gets one line per block run.
+func checkDocFile(doc string, skipSlow, skipLong bool, progress io.Writer) (docFileResult, error) {
 	blocks, err := parseDocBlocks(doc)
 	if err != nil {
 		return docFileResult{}, err
@@ -226,7 +241,7 @@ func checkDocFile(doc string, skipSlow bool, progress io.Writer) (docFileResult,
 	var sb strings.Builder
 	last := 0
 	for _, b := range blocks {
-		if b.Slow && skipSlow {
+		if (b.Slow || b.Long) && skipSlow || b.Long && skipLong {
 			res.Skipped++
 			continue
 		}
@@ -278,9 +293,10 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 func runDocs(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("docs", "[--update] [--skip-slow] FILE...", stdout)
+	f := newFlags("docs", "[--update] [--skip-slow] [--skip-long] FILE...", stdout)
 	update := f.Bool("update", false, "rewrite the stale blocks in place (temporary file and rename)")
-	skipSlow := f.Bool("skip-slow", false, "leave the blocks marked slow unchecked")
+	skipSlow := f.Bool("skip-slow", false, "leave the blocks marked slow or long unchecked")
+	skipLong := f.Bool("skip-long", false, "leave the blocks marked long (minutes) unchecked")
 	quiet := f.Bool("quiet", false, "no progress lines on stderr")
 	if err := f.FlagSet.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -312,7 +328,7 @@ func runDocs(args []string, stdout, stderr io.Writer) error {
 	}
 	stale := 0
 	for i, p := range files {
-		res, err := checkDocFile(docs[i], *skipSlow, progress)
+		res, err := checkDocFile(docs[i], *skipSlow, *skipLong, progress)
 		if err != nil {
 			return fmt.Errorf("docs: %s: %w", p, err)
 		}
@@ -329,7 +345,7 @@ func runDocs(args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("docs: %w", err)
 			}
 		}
-		fmt.Fprintf(stdout, "%s: %d blocks, %d stale, %d slow skipped\n", p, res.Blocks, len(res.Stale), res.Skipped)
+		fmt.Fprintf(stdout, "%s: %d blocks, %d stale, %d skipped\n", p, res.Blocks, len(res.Stale), res.Skipped)
 	}
 	if stale > 0 && !*update {
 		return fmt.Errorf("docs: %d stale blocks; regenerate with `go run ./cmd/sqsim docs --update %s`", stale, strings.Join(files, " "))
@@ -403,7 +419,7 @@ func genLandscape(args []string) (string, error) {
 		if c, _ := m["Mk_certain"].(bool); !c {
 			mk += " (floor uncertain by 1)"
 		}
-		fmt.Fprintf(&sb, "| %s | %s | %.12f | %.7e | %.6f | %s |\n", k, strconv.FormatFloat(v[0], 'g', -1, 64), v[1], v[2], v[3], mk)
+		fmt.Fprintf(&sb, "| %s | %s | %.12f | %.7e | %.6f | %s |\n", k, strconv.FormatFloat(v[0], 'g', 16, 64), v[1], v[2], v[3], mk)
 	}
 	return sb.String(), nil
 }

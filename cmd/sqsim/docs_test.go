@@ -8,7 +8,10 @@ import (
 	"testing"
 )
 
-var updateDocs = flag.Bool("update", false, "TestDocs: rewrite the stale sqsim:begin blocks of the docs")
+var (
+	updateDocs = flag.Bool("update", false, "TestDocs: rewrite the stale sqsim:begin blocks of the docs")
+	longDocs   = flag.Bool("docs.long", false, "TestDocs: also run the blocks marked long (minutes)")
+)
 
 // docPages are the pages whose quoted outputs TestDocs checks.
 var docPages = []string{
@@ -20,10 +23,11 @@ var docPages = []string{
 }
 
 // TestDocs: every sqsim:begin block of the docs is the current output of the
-// command it names. The blocks marked slow (minutes in all) run only without
-// -short: `go test ./cmd/sqsim -run TestDocs`. Regenerate the stale blocks
-// with `go test ./cmd/sqsim -run TestDocs -update` (or `go run ./cmd/sqsim
-// docs --update FILE...`).
+// command it names. The blocks marked slow (seconds each) run only without
+// -short; those marked long (minutes each, about 15 minutes in all) only
+// with -docs.long: `go test ./cmd/sqsim -run TestDocs -docs.long -timeout
+// 60m`. Regenerate the stale blocks with `go test ./cmd/sqsim -run TestDocs
+// -update [-docs.long]` (or `go run ./cmd/sqsim docs --update FILE...`).
 func TestDocs(t *testing.T) {
 	for _, p := range docPages {
 		t.Run(filepath.Base(p), func(t *testing.T) {
@@ -31,12 +35,12 @@ func TestDocs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := checkDocFile(string(b), testing.Short(), nil)
+			res, err := checkDocFile(string(b), testing.Short(), !*longDocs, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Skipped > 0 {
-				t.Logf("%d slow blocks skipped under -short; run them with `go test ./cmd/sqsim -run TestDocs`", res.Skipped)
+				t.Logf("%d slow or long blocks skipped; run them with `go test ./cmd/sqsim -run TestDocs -docs.long -timeout 60m`", res.Skipped)
 			}
 			if len(res.Stale) == 0 {
 				return
@@ -70,12 +74,24 @@ func TestDocBlocks(t *testing.T) {
 		"<!-- sqsim:begin prompt grep=^\\s\\sopt_0 -- hardness info --d 8 --k 2 -->\nold\n<!-- sqsim:end -->\n" +
 		"supports <!-- sqsim:begin json=supports -- hardness info --d 8 --k 2 --json -->0<!-- sqsim:end --> here\n" +
 		"<!-- sqsim:begin slow -- hardness info --d 8 --k 4 -->\nstays\n<!-- sqsim:end -->\n"
-	res, err := checkDocFile(page, true, nil)
+	res, err := checkDocFile(page, true, true, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Blocks != 3 || res.Skipped != 1 || len(res.Stale) != 2 {
 		t.Fatalf("blocks %d, skipped %d, stale %d; want 3, 1, 2", res.Blocks, res.Skipped, len(res.Stale))
+	}
+	// A long block is skipped unless asked for; a slow one runs when only
+	// long ones are skipped.
+	long := "<!-- sqsim:begin long -- hardness info --d 8 --k 4 -->\nx\n<!-- sqsim:end -->\n"
+	if r, err := checkDocFile(long, false, true, nil); err != nil || r.Skipped != 1 || len(r.Stale) != 0 {
+		t.Errorf("long block with skipLong: %+v, %v; want skipped", r, err)
+	}
+	if r, err := checkDocFile(long, false, false, nil); err != nil || r.Skipped != 0 || len(r.Stale) != 1 {
+		t.Errorf("long block without skipLong: %+v, %v; want run and stale", r, err)
+	}
+	if r, err := checkDocFile(page, false, true, nil); err != nil || r.Skipped != 0 || len(r.Stale) != 3 {
+		t.Errorf("slow block with only skipLong: %+v, %v; want run and stale", r, err)
 	}
 	want := "intro\n" +
 		"<!-- sqsim:begin prompt grep=^\\s\\sopt_0 -- hardness info --d 8 --k 2 -->\n```\n$ sqsim hardness info --d 8 --k 2\n  opt_0             0.4204225284540523  1/2 - 1/(4 pi)\n```\n<!-- sqsim:end -->\n" +
@@ -84,7 +100,7 @@ func TestDocBlocks(t *testing.T) {
 	if res.Updated != want {
 		t.Errorf("updated page:\n%s\nwant:\n%s", res.Updated, want)
 	}
-	again, err := checkDocFile(res.Updated, true, nil)
+	again, err := checkDocFile(res.Updated, true, true, nil)
 	if err != nil || len(again.Stale) != 0 {
 		t.Errorf("the updated page is stale again: %v, %d", err, len(again.Stale))
 	}
