@@ -48,9 +48,9 @@ type Surrogate struct {
 	Tol    float64 // per-coordinate tolerance of each query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
-	//
-	// Deprecated: use the session's hook sq.Session.OnStep, which gets
-	// the same calls (and step 0) and can stop the learner.
+	// Superseded by the session's hook sq.Session.OnStep, which gets the
+	// same calls (and step 0) and can also stop the learner: prefer it in
+	// new code; this field is kept for existing callers.
 	OnStep func(step int, w []float64)
 }
 

@@ -375,13 +375,13 @@ func genArgs(args []string, keys ...string) (map[string][]string, error) {
 	for _, a := range args {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || v == "" {
-			return nil, fmt.Errorf("generator argument %q, want KEY=V1,V2,...", a)
+			return nil, fmt.Errorf("generator argument %q, want KEY=V1,V2 (a comma-separated list)", a)
 		}
 		m[k] = strings.Split(v, ",")
 	}
 	for _, k := range keys {
 		if len(m[k]) == 0 {
-			return nil, fmt.Errorf("generator needs %s=...", k)
+			return nil, fmt.Errorf("generator needs the argument %s=V1,V2", k)
 		}
 	}
 	return m, nil
