@@ -40,7 +40,7 @@ func TestDocs(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Skipped > 0 {
-				t.Logf("%d slow or long blocks skipped; run them with `go test ./cmd/sqsim -run TestDocs -docs.long -timeout 60m`", res.Skipped)
+				t.Logf("%d slow or long blocks skipped: the slow ones run without -short, the long ones (minutes) with `go test ./cmd/sqsim -run TestDocs -docs.long -timeout 60m`", res.Skipped)
 			}
 			if len(res.Stale) == 0 {
 				return
