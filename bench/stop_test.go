@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"testing"
@@ -103,4 +104,22 @@ func TestStopAtLossNotReached(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A "queries to reach eps" run: gd with step 0.2 under the noise oracle
+// (tau = 1e-3) is stopped at the first iterate whose exact loss is within
+// 1e-3; the record says how many queries and how much cost that took.
+func ExampleConfig_stopAtLoss() {
+	cfg := bench.DefaultConfig() // gd, realizable, d = 10, seed 1
+	cfg.Oracle, cfg.Options, cfg.StopAtLoss = "noise", learners.Options{"step": "0.2"}, 1e-3
+	res, err := bench.Run(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st := res.Stop
+	fmt.Printf("reached %v at step %d: loss %.6f, %d queries (%d scalar), cost %.3g\n",
+		st.Reached, st.Step, st.Loss, st.Summary.Queries, st.Summary.Scalar, st.Summary.Cost)
+	// Output:
+	// reached true at step 15: loss 0.000775, 15 queries (150 scalar), cost 8e+07
 }
