@@ -114,6 +114,8 @@ type Config struct {
 	// how far the run is. Other oracles answer in microseconds and report
 	// nothing.
 	Progress io.Writer
+
+	StopAtLoss float64 // if > 0: stop an iterative learner at the first iterate of exact loss <= StopAtLoss; Result.Stop records the queries spent (bench/stop.go)
 }
 
 // MaxSamples is the most examples the sample oracle of a run draws for one
@@ -550,6 +552,8 @@ type Result struct {
 	// Ledger is the run's ledger: summary-only unless Config.Records.
 	Ledger  *sq.Ledger
 	Elapsed time.Duration // wall time of Learn
+
+	Stop *StopRecord // with Config.StopAtLoss > 0: where the learner was stopped (bench/stop.go)
 }
 
 // Run builds the instance of cfg and runs its learner (cfg.Use, or the
@@ -641,6 +645,9 @@ func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D, MinTol: c.MinTol, Classes: c.Classes,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
 	s := &sq.Session{Setting: in.world.Setting(), Oracle: o, Ledger: ledger, Rand: sq.Stream(c.Seed, sq.KeyLearner)}
+	if res.Stop, err = in.attachStop(s); err != nil {
+		return res, err
+	}
 	start := time.Now()
 	h, err := l.Learn(s)
 	res.Elapsed = time.Since(start)

@@ -66,6 +66,13 @@ type Approx struct {
 	// HS, if set, is the halfspace learner used instead of the one named by
 	// Halfspace (whose options TolHS and SigmaMin then do not apply).
 	HS HalfspaceLearner
+	// The session's step hook (sq.Session.Step) is called with step 0 and
+	// the zero vector before the first threshold, then after the j-th
+	// threshold with the unit direction learned there (nil when none was
+	// found); stopped there, Approx fits and selects among the candidates
+	// of the thresholds so far (its output stage asks its two queries). The
+	// halfspace learner gets the session's context, not its hook.
+	//
 	// OnCandidate, if set, is called for every threshold with what was
 	// learned there (do not keep the slices).
 	OnCandidate func(c ApproxCandidate)
@@ -173,8 +180,15 @@ func (a *Approx) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	view := sq.Setting{D: d, LabelMin: -1, LabelMax: 1}
 	var cands []ApproxCandidate
 	var dirs [][]float64
-	for _, t := range Thresholds(a.Eps) {
-		sub := &sq.Session{Setting: view, Oracle: sq.ThresholdView(s.Oracle, t), Ledger: s.Ledger, Rand: s.Rand}
+	if stop, err := s.Step(0, make([]float64, d)); err != nil {
+		return nil, fmt.Errorf("approx: %w", err)
+	} else if stop {
+		return sq.ReLU{W: make([]float64, d)}, nil
+	}
+	for j, t := range Thresholds(a.Eps) {
+		// The halfspace learner shares the context (its steps stop when it
+		// is done), not the hook: its rounds are not approx's.
+		sub := &sq.Session{Setting: view, Oracle: sq.ThresholdView(s.Oracle, t), Ledger: s.Ledger, Rand: s.Rand, Ctx: s.Ctx}
 		u, err := hs.LearnHalfspace(sub)
 		c := ApproxCandidate{T: t, U: u}
 		switch {
@@ -186,6 +200,11 @@ func (a *Approx) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			dirs = append(dirs, u)
 		}
 		cands = append(cands, c)
+		if stop, err := s.Step(j+1, u); err != nil {
+			return nil, fmt.Errorf("approx: %w", err)
+		} else if stop {
+			break
+		}
 	}
 	// Norm fit: one batch of the correlational queries E[y relu(u_t.x)].
 	var ms []float64

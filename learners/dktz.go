@@ -47,7 +47,9 @@ func init() {
 // per-coordinate tolerance Tol; the rest is label-free (gauss.ReluX). At
 // w = 0 the query is E[y x] (sq.Chow).
 //
-// Queries: Steps vector queries of dimension d, one per round.
+// Queries: Steps vector queries of dimension d, one per round. The
+// session's step hook sees w_0 = 0 and every iterate w_t; stopped at step
+// t, DKTZ returns relu(w_t.x).
 type DKTZ struct {
 	Step   float64 // step size on G (default 0.5; G's Hessian is (1 + 2 Lambda) I away from the kink)
 	Steps  int     // number of steps (default 100)
@@ -109,6 +111,11 @@ func (k *DKTZ) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	w := make([]float64, d)
 	g := make([]float64, d)
 	free := make([]float64, d)
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("dktz: %w", err)
+	} else if stop {
+		return sq.ReLU{W: w}, nil
+	}
 	for t := 0; t < k.Steps; t++ {
 		var err error
 		if isZero(w) {
@@ -129,6 +136,11 @@ func (k *DKTZ) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			}
 		}
 		project(w, k.Radius)
+		if stop, err := s.Step(t+1, w); err != nil {
+			return nil, fmt.Errorf("dktz: %w", err)
+		} else if stop {
+			break
+		}
 	}
 	return sq.ReLU{W: w}, nil
 }

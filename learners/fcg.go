@@ -44,7 +44,10 @@ func init() {
 // step t already answers (within ||w_t|| sqrt(d) Tol), so selection costs no
 // query. Select = "last" returns the last iterate instead.
 //
-// Queries: Steps vector queries of dimension d, one per round.
+// Queries: Steps vector queries of dimension d, one per round. The
+// session's step hook sees w_0 = 0 and every iterate w_t (the last
+// iterate, not the best scored so far); stopped at step t, FCG returns
+// what it returns with Steps = t.
 type FCG struct {
 	Step   float64 // step size on F = L/2 (default 1)
 	Steps  int     // number of steps T (default 100)
@@ -98,6 +101,11 @@ func (f *FCG) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	best, bestScore := make([]float64, d), 0.0 // w_0 = 0 scores 0
 	g := make([]float64, d)
 	free := make([]float64, d)
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("fcg: %w", err)
+	} else if stop {
+		return sq.ReLU{W: w}, nil
+	}
 	for t := 0; t < f.Steps; t++ {
 		var err error
 		if isZero(w) {
@@ -108,18 +116,23 @@ func (f *FCG) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			for i := range w {
 				w[i] += f.Step * g[i]
 			}
-			continue
+		} else {
+			if g, err = s.AskVec(sq.GateCorr(w), f.Tol, g); err != nil {
+				return nil, err
+			}
+			// The iterate w_t is scored with the answer to its own gradient query.
+			if score := vDot(w, w)/4 - vDot(w, g); score < bestScore {
+				best, bestScore = slices.Clone(w), score
+			}
+			gauss.ReluX(w, free) // E[relu(w.x) x] = w/2, the label-free part of grad F
+			for i := range w {
+				w[i] -= f.Step * (free[i] - g[i])
+			}
 		}
-		if g, err = s.AskVec(sq.GateCorr(w), f.Tol, g); err != nil {
-			return nil, err
-		}
-		// The iterate w_t is scored with the answer to its own gradient query.
-		if score := vDot(w, w)/4 - vDot(w, g); score < bestScore {
-			best, bestScore = slices.Clone(w), score
-		}
-		gauss.ReluX(w, free) // E[relu(w.x) x] = w/2, the label-free part of grad F
-		for i := range w {
-			w[i] -= f.Step * (free[i] - g[i])
+		if stop, err := s.Step(t+1, w); err != nil {
+			return nil, fmt.Errorf("fcg: %w", err)
+		} else if stop {
+			break
 		}
 	}
 	if f.Select == "last" {

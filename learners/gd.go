@@ -40,7 +40,8 @@ func init() {
 // algorithm does (GKK19).
 //
 // Queries: Steps vector queries of dimension d (correlational), one per
-// adaptivity round.
+// adaptivity round. The session's step hook (sq.Session.Step) sees w_0 and
+// every iterate w_t; stopped at step t, GD returns relu(w_t.x).
 type GD struct {
 	Step   float64   // step size (default 1: the Hessian at w* is the identity)
 	Steps  int       // number of steps (default 200)
@@ -51,6 +52,9 @@ type GD struct {
 	Tol    float64   // per-coordinate tolerance of each gradient query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
+	// Superseded by the session's hook sq.Session.OnStep, which gets the
+	// same calls (and step 0) and can also stop the learner: prefer it in
+	// new code; this field is kept for existing callers.
 	OnStep func(step int, w []float64)
 }
 
@@ -132,6 +136,11 @@ func (g *GD) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	}
 	label := make([]float64, d)
 	free := make([]float64, d)
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("gd: %w", err)
+	} else if stop {
+		return sq.ReLU{W: w}, nil
+	}
 	for t := 1; t <= g.Steps; t++ {
 		var err error
 		if isZero(w) {
@@ -154,6 +163,11 @@ func (g *GD) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		project(w, g.Radius)
 		if g.OnStep != nil {
 			g.OnStep(t, w)
+		}
+		if stop, err := s.Step(t, w); err != nil {
+			return nil, fmt.Errorf("gd: %w", err)
+		} else if stop {
+			break
 		}
 	}
 	return sq.ReLU{W: w}, nil

@@ -42,7 +42,11 @@ func init() {
 // x and does not apply verbatim.
 //
 // Queries: 2 vector queries (d + Steps scalar queries), 2 adaptivity rounds;
-// 1 vector query and 1 round with Select = "last".
+// 1 vector query and 1 round with Select = "last". The session's step hook
+// sees w_0 = 0 (before any query) and every iterate w_t (the steps
+// themselves are free); stopped at step t, GLMtron returns what it returns
+// with Steps = t (with Select = "best" it still asks its selection query
+// over w_1..w_t).
 type GLMtron struct {
 	Step   float64 // step size (default 1), in (0, 4)
 	Steps  int     // iterations T (default 50)
@@ -90,17 +94,27 @@ func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		return nil, err
 	}
 	d := s.Setting.D
+	w := make([]float64, d)
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("glmtron: %w", err)
+	} else if stop {
+		return sq.ReLU{W: w}, nil
+	}
 	c, err := s.AskVec(sq.Chow(d), g.Tol, nil) // E[y x], the label part of every step
 	if err != nil {
 		return nil, err
 	}
 	iter := make([][]float64, 0, g.Steps)
-	w := make([]float64, d)
 	for t := 0; t < g.Steps; t++ {
 		for i := range w {
 			w[i] += g.Step * (c[i] - w[i]/2) // E[relu(w.x) x] = w/2 (free)
 		}
 		iter = append(iter, append([]float64(nil), w...))
+		if stop, err := s.Step(t+1, w); err != nil {
+			return nil, fmt.Errorf("glmtron: %w", err)
+		} else if stop {
+			break
+		}
 	}
 	if g.Select == "last" {
 		return sq.ReLU{W: w}, nil

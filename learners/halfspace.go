@@ -170,7 +170,9 @@ func ChowAngleBound(eta float64, d int, tol float64) float64 {
 // after Steps steps, or earlier when a step moves u by less than 1e-3 sigma.
 // Then one scalar query E[ytil sign(u.x)] per candidate (bounded by 1, all in
 // one round) selects the output. Queries: 1 + (number of stages)*(at most
-// Steps) + (candidates).
+// Steps) + (candidates). The session's step hook (sq.Session.Step) sees the
+// unit u after the first query (step 0) and after every ramp step; stopped
+// there, the learner selects among the candidates so far and u.
 //
 // Guarantee: not proven here. The property the GKK19 reduction uses, angle/pi
 // <= C_HS eta + eps', is measured in the tests and in docs/approximation.md on
@@ -255,7 +257,12 @@ func (h *DKTZHalfspace) LearnHalfspace(s *sq.Session) ([]float64, error) {
 	cands := [][]float64{slices.Clone(u)}
 	d := len(u)
 	g := make([]float64, d)
-	for sigma := h.SigmaMax; sigma >= h.SigmaMin*(1-1e-12); sigma /= 2 {
+	nstep := 0 // ramp steps taken, for the session's step hook
+	stop, err := s.Step(0, u)
+	if err != nil {
+		return nil, fmt.Errorf("dktz halfspace: %w", err)
+	}
+	for sigma := h.SigmaMax; !stop && sigma >= h.SigmaMin*(1-1e-12); sigma /= 2 {
 		for step := 0; step < h.Steps; step++ {
 			if g, err = s.AskVec(RampGradQuery(u, sigma), 2*sigma*h.Tol, g); err != nil {
 				return nil, err
@@ -272,6 +279,12 @@ func (h *DKTZHalfspace) LearnHalfspace(s *sq.Session) ([]float64, error) {
 			n := vNorm(u)
 			for i := range u {
 				u[i] /= n
+			}
+			nstep++
+			if stop, err = s.Step(nstep, u); err != nil {
+				return nil, fmt.Errorf("dktz halfspace: %w", err)
+			} else if stop {
+				break
 			}
 			if math.Sqrt(moved) < 1e-3*sigma {
 				break

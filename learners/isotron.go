@@ -60,7 +60,11 @@ func init() {
 //
 // Queries: relu: 1 + Steps*Bins + 1 (d + Steps*Bins + Steps + 1 scalar),
 // Steps + 2 rounds; sim: 1 + (Steps+1)*Bins (d + (Steps+1)*Bins scalar),
-// Steps + 2 rounds.
+// Steps + 2 rounds. The session's step hook sees the iterate w_0 (after
+// the E[y x] query) and every iterate w_t (not normalized); stopped at step
+// t, Isotron returns what it returns with Steps = t (its output stage still
+// asks its queries: the selection over the directions so far, or for sim the
+// last link fit).
 type Isotron struct {
 	Bins   int       // number of bins of the link (default 16)
 	Steps  int       // iterations (default 10)
@@ -72,6 +76,9 @@ type Isotron struct {
 	Tol    float64   // tolerance of every query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
+	// Superseded by the session's hook sq.Session.OnStep, which gets the
+	// same calls (and step 0) and can also stop the learner: prefer it in
+	// new code; this field is kept for existing callers.
 	OnStep func(step int, w []float64)
 }
 
@@ -165,6 +172,14 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		// ReLU predicts 0.
 		return sq.ReLU{W: w}, nil
 	}
+	// last is the step budget: Steps, or the step at which the session's
+	// hook stopped the learner (which then finishes as with Steps = last).
+	last := g.Steps
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("isotron: %w", err)
+	} else if stop {
+		last = 0
+	}
 	edges := normalEdges(g.Bins)
 	p := 1 / float64(g.Bins)
 	// The iterates' directions, and for Output = "sim" their links and the
@@ -174,7 +189,7 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	for t := 0; ; t++ {
 		u := vScaled(1/vNorm(w), w)
 		dirs = append(dirs, u)
-		if t == g.Steps && g.Output == "relu" {
+		if t == last && g.Output == "relu" {
 			break
 		}
 		link, ans, err := fitLink(s, u, edges, g.Tol)
@@ -187,7 +202,7 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			sc += p*v*v - 2*v*ans[b]
 		}
 		links, scores = append(links, link), append(scores, sc)
-		if t == g.Steps {
+		if t == last {
 			break
 		}
 		// E[u(z) z] for z ~ N(0, 1): sum_b u_b (phi(e_b) - phi(e_{b+1})).
@@ -200,6 +215,11 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		}
 		if g.OnStep != nil {
 			g.OnStep(t+1, w)
+		}
+		if stop, err := s.Step(t+1, w); err != nil {
+			return nil, fmt.Errorf("isotron: %w", err)
+		} else if stop {
+			last = t + 1
 		}
 		if vNorm(w) == 0 {
 			break

@@ -40,7 +40,11 @@ func init() {
 // ReLU query fixes the sign and the norm.
 //
 // Queries: at most C(d, k) + 1 (+1 with hermite); Early = false tests all
-// subsets and reports the largest deviation. The learner refuses to start
+// subsets and reports the largest deviation. The session's step hook
+// (sq.Session.Step) is called with step 0 before the first query and with
+// step n after the n-th subset tested, with w = nil (a subset is not a
+// weight vector); stopped there, the search ends as if the n-th subset had
+// been the last, and Sparse returns the largest deviation so far. The learner refuses to start
 // when C(d, k) exceeds MaxQueries (default 1e8); against the SQ
 // adversary of package hardness no SQ learner can do fundamentally better
 // (theory §5.3).
@@ -136,6 +140,12 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 	best, bestDev := []int(nil), 0.0
 	u := make([]float64, d)
 	inv := 1 / math.Sqrt(float64(s.K))
+	if stop, err := ss.Step(0, nil); err != nil {
+		return nil, fmt.Errorf("sparse: %w", err)
+	} else if stop {
+		return sq.ReLU{W: u}, nil
+	}
+	tried := 0
 	err := ss.Batch(func() error {
 		var err error
 		if m, err = ss.Ask(sq.LabelMoment(1), s.Tol); err != nil {
@@ -178,6 +188,12 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 				if s.Early {
 					return nil
 				}
+			}
+			tried++
+			if stop, err := ss.Step(tried, nil); err != nil {
+				return fmt.Errorf("sparse: %w", err)
+			} else if stop {
+				return nil
 			}
 			if !nextSubset(T, d) {
 				return nil

@@ -38,7 +38,8 @@ func init() {
 // DGKKS20 prove O(opt) + eps for all log-concave marginals.
 //
 // Queries: Steps vector queries of dimension d (Reask) or 1, one adaptivity
-// round each.
+// round each. The session's step hook sees w_0 = 0 and every iterate w_t;
+// stopped at step t, Surrogate returns relu(w_t.x).
 type Surrogate struct {
 	Step   float64 // step size (default 1), in (0, 4)
 	Steps  int     // iterations (default 50)
@@ -47,6 +48,9 @@ type Surrogate struct {
 	Tol    float64 // per-coordinate tolerance of each query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
+	// Superseded by the session's hook sq.Session.OnStep, which gets the
+	// same calls (and step 0) and can also stop the learner: prefer it in
+	// new code; this field is kept for existing callers.
 	OnStep func(step int, w []float64)
 }
 
@@ -103,6 +107,11 @@ func (g *Surrogate) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	d := s.Setting.D
 	w := make([]float64, d)
 	var c []float64
+	if stop, err := s.Step(0, w); err != nil {
+		return nil, fmt.Errorf("surrogate: %w", err)
+	} else if stop {
+		return sq.ReLU{W: w}, nil
+	}
 	for t := 1; t <= g.Steps; t++ {
 		if c == nil || g.Reask {
 			var err error
@@ -116,6 +125,11 @@ func (g *Surrogate) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		project(w, g.Radius)
 		if g.OnStep != nil {
 			g.OnStep(t, w)
+		}
+		if stop, err := s.Step(t, w); err != nil {
+			return nil, fmt.Errorf("surrogate: %w", err)
+		} else if stop {
+			break
 		}
 	}
 	return sq.ReLU{W: w}, nil

@@ -1,6 +1,8 @@
 package sq
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -16,16 +18,105 @@ type Session struct {
 	Oracle  Oracle
 	Ledger  *Ledger    // may be nil; label-free expectations are recorded here as free
 	Rand    *rand.Rand // the learner's randomness, derived from the run's seed
+
+	// Ctx, if non-nil, lets the caller stop an iterative learner: once it
+	// is done (cancelled or past its deadline), the learner's next call of
+	// Step tells it to stop. nil is context.Background().
+	Ctx context.Context
+	// OnStep, if set, is called by every iterative learner through Step:
+	// with step 0 and its initial iterate before its first round, then
+	// after each round t = 1, 2, ... with the iterate it reached (do not
+	// keep the slice; it may be nil for a learner whose rounds have no
+	// weight vector, see the learner's documentation). Returning ErrStop
+	// (or an error wrapping it) stops the learner, which returns the
+	// hypothesis it would have returned with its step budget set to that
+	// step, and no error; any other error stops it and is returned,
+	// wrapped.
+	OnStep func(step int, w []float64) error
+
+	stopped int // 1 + the step at which Step said stop; 0: not stopped
+}
+
+// ErrSession is the sentinel of a session that cannot answer: no oracle.
+var ErrSession = errors.New("sq: invalid session")
+
+// ErrStop is returned by a Session.OnStep hook to stop the learner (see
+// Session.Step). It is not an error of the run: the stopped learner returns
+// its current hypothesis and a nil error.
+var ErrStop = errors.New("sq: stop requested")
+
+// Context returns s.Ctx, or context.Background() when it is nil.
+func (s *Session) Context() context.Context {
+	if s.Ctx == nil {
+		return context.Background()
+	}
+	return s.Ctx
+}
+
+// Step is the stopping hook of iterative learners: call it with step 0 and
+// the initial iterate before the first round, and after each round t with
+// the iterate reached. stop is true when the learner must stop: the
+// session's context is done, or OnStep returned ErrStop (or an error
+// wrapping it). err is non-nil when OnStep returned any other error (the
+// learner returns it). A learner told to stop at step t returns the
+// hypothesis it would have returned with its step budget set to t (it may
+// still ask the queries of its output stage), and a nil error:
+//
+//	if stop, err := s.Step(t, w); err != nil {
+//		return nil, err
+//	} else if stop {
+//		break
+//	}
+//
+// With neither a context nor a hook, Step costs a nil check.
+func (s *Session) Step(step int, w []float64) (stop bool, err error) {
+	if s.stopped > 0 {
+		return true, nil
+	}
+	if s.Ctx != nil && s.Ctx.Err() != nil {
+		s.stopped = step + 1
+		return true, nil
+	}
+	if s.OnStep == nil {
+		return false, nil
+	}
+	if err := s.OnStep(step, w); err != nil {
+		if errors.Is(err, ErrStop) {
+			s.stopped = step + 1
+			return true, nil
+		}
+		return false, fmt.Errorf("step hook at step %d: %w", step, err)
+	}
+	return false, nil
+}
+
+// Stopped reports whether Step told the learner to stop, and at which step.
+func (s *Session) Stopped() (step int, ok bool) {
+	return s.stopped - 1, s.stopped > 0
 }
 
 // Ask returns the oracle's answer to the scalar query q at tolerance tau.
 func (s *Session) Ask(q *Query, tau float64) (float64, error) {
+	switch {
+	case q == nil:
+		return 0, fmt.Errorf("%w: Ask of a nil query", ErrQuery)
+	case s.Oracle == nil:
+		return 0, fmt.Errorf("%w: Ask of %s on a session with no oracle", ErrSession, q.Name)
+	}
 	return Ask(s.Oracle, q, tau)
 }
 
 // AskVec answers the vector query q into dst (allocated when dst is shorter
 // than q.Dim) and returns it.
 func (s *Session) AskVec(q *Query, tau float64, dst []float64) ([]float64, error) {
+	switch {
+	case q == nil:
+		return nil, fmt.Errorf("%w: AskVec of a nil query", ErrQuery)
+	case s.Oracle == nil:
+		return nil, fmt.Errorf("%w: AskVec of %s on a session with no oracle", ErrSession, q.Name)
+	case q.Dim < 0:
+		return nil, fmt.Errorf("%w: AskVec of %s with dimension %d, want >= 0", ErrQuery, q.Name, q.Dim)
+	}
 	if len(dst) < q.Dim {
 		dst = make([]float64, q.Dim)
 	}
