@@ -101,7 +101,7 @@ func (s *Session) Ask(q *Query, tau float64) (float64, error) {
 	case q == nil:
 		return 0, fmt.Errorf("%w: Ask of a nil query", ErrQuery)
 	case s.Oracle == nil:
-		return 0, fmt.Errorf("%w: Ask of %s on a session with no oracle", ErrSession, q.Name)
+		return 0, fmt.Errorf("%w: %w: Ask of %s on a session with no oracle", ErrSession, ErrNoOracle, q.Name)
 	}
 	return Ask(s.Oracle, q, tau)
 }
@@ -113,7 +113,7 @@ func (s *Session) AskVec(q *Query, tau float64, dst []float64) ([]float64, error
 	case q == nil:
 		return nil, fmt.Errorf("%w: AskVec of a nil query", ErrQuery)
 	case s.Oracle == nil:
-		return nil, fmt.Errorf("%w: AskVec of %s on a session with no oracle", ErrSession, q.Name)
+		return nil, fmt.Errorf("%w: %w: AskVec of %s on a session with no oracle", ErrSession, ErrNoOracle, q.Name)
 	case q.Dim < 0:
 		return nil, fmt.Errorf("%w: AskVec of %s with dimension %d, want >= 0", ErrQuery, q.Name, q.Dim)
 	}
