@@ -207,18 +207,18 @@ func (k *oracleKit) badInput(d int, battery []*sq.Query) {
 		}
 	}
 	for _, b := range cases {
-		_, err := k.answerInto("bad input", k.o, b.q, b.tau, b.ans)
+		_, err := k.answerInto("bad input: "+b.what, k.o, b.q, b.tau, b.ans)
 		var pe *panicError
 		switch {
 		case errors.As(err, &pe):
 			// reported by answerInto
 		case err == nil:
-			k.t.Errorf("sqtest.Oracle(%s): %s: Answer(%s, tau=%v, len(ans)=%d) returned no error, want one wrapping %v",
+			k.t.Errorf("sqtest.Oracle(%s): bad input: %s: Answer(%s, tau=%v, len(ans)=%d) returned no error, want one wrapping %v",
 				k.name, b.what, describe(b.q), b.tau, len(b.ans), b.want)
 		case errors.Is(err, b.want):
 		case b.q != nil && k.refused[baseName(b.q)] && errors.Is(err, sq.ErrClass):
 		default:
-			k.t.Errorf("sqtest.Oracle(%s): %s: Answer(%s, tau=%v, len(ans)=%d) = %v, want an error wrapping %v",
+			k.t.Errorf("sqtest.Oracle(%s): bad input: %s: Answer(%s, tau=%v, len(ans)=%d) = %v, want an error wrapping %v",
 				k.name, b.what, describe(b.q), b.tau, len(b.ans), err, b.want)
 		}
 	}
