@@ -183,8 +183,7 @@ func (l *brokenLearner) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		w[0] += rand.Float64()
 	}
 	if l.panics {
-		var m map[string]int
-		m["boom"]++
+		panic("boom")
 	}
 	if l.nilHyp {
 		return nil, nil
