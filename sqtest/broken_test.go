@@ -36,6 +36,7 @@ type brokenOracle struct {
 	inner                sq.Oracle
 	offBy2Tau, mutate    bool
 	panicOnNil, ignoreTo bool
+	overrun              bool
 }
 
 func (o *brokenOracle) Name() string { return "broken" }
@@ -58,6 +59,9 @@ func (o *brokenOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if o.mutate {
 		q.Bound *= 2
 	}
+	if o.overrun && len(ans) > q.Dim {
+		ans[q.Dim] = 0
+	}
 	return nil
 }
 
@@ -75,6 +79,7 @@ func TestKitReportsBrokenOracles(t *testing.T) {
 		{"mutates the query", &brokenOracle{mutate: true}, "modified the query (field Bound"},
 		{"panics on nil", &brokenOracle{panicOnNil: true}, "nil query: Answer(<nil query>, tau=0.1, len(ans)=4) panicked"},
 		{"ignores tau", &brokenOracle{ignoreTo: true}, "tolerance NaN: Answer("},
+		{"writes past the answer", &brokenOracle{overrun: true}, "wrote 0 past ans[:q.Dim]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			c.o.inner = oracle.Exact(truth)

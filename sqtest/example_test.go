@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sqtest"
 )
 
@@ -44,4 +46,17 @@ func ExampleLearner() {
 	// Output:
 	// sound learner: 0 violations
 	// sqtest.Learner(mychow): given tol=0.02, asked query 0 "y*x" (fp ...) at tolerance 0.005, below tol
+}
+
+// A user checks their own oracle, here the exact oracle, against the world it answers about.
+func ExampleOracle() {
+	truth, err := dist.Clipped([]float64{0.6, -0.4, 0.3, 0.5}, 1)
+	if err != nil {
+		panic(err)
+	}
+	var r recorder // a test passes its *testing.T
+	sqtest.Oracle(&r, oracle.Exact(truth), truth, sqtest.Deterministic())
+	fmt.Println(len(r.msgs), "violations")
+	// Output:
+	// 0 violations
 }

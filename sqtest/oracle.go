@@ -27,7 +27,7 @@ import (
 //     IgnoresTau). Nothing panics; after a panic (reported) o is not asked
 //     again, as its state is unknown. These checks come last.
 //   - Queries are values: Answer leaves every field of the query and its
-//     fingerprint as they were.
+//     fingerprint as they were, and writes nothing past ans[:q.Dim].
 //   - Determinism: with Deterministic, asking a query again gives the same
 //     bits; with Rebuild, two fresh oracles asked the same sequence give the
 //     same bits.
@@ -142,8 +142,17 @@ var errPanicked = errors.New("sqtest: not asked: the oracle panicked earlier")
 // panic or a change to q.
 func (k *oracleKit) answer(check string, q *sq.Query, tau float64) ([]float64, error) {
 	k.t.Helper()
-	return k.answerInto(check, k.o, q, tau, nanSlice(q.Dim))
+	buf := nanSlice(q.Dim + 1)
+	buf[q.Dim] = guard
+	ans, err := k.answerInto(check, k.o, q, tau, buf)
+	if !sameBits(buf[q.Dim], guard) {
+		k.t.Errorf("sqtest.Oracle(%s): %s: Answer(%s, tau=%g) wrote %v past ans[:q.Dim] (len(ans) = %d)", k.name, check, describe(q), tau, buf[q.Dim], len(buf))
+	}
+	return ans[:q.Dim], err
 }
+
+// guard is the value Oracle puts after ans[:q.Dim], which Answer must leave.
+const guard = -1234.5
 
 func (k *oracleKit) answerInto(check string, o sq.Oracle, q *sq.Query, tau float64, ans []float64) ([]float64, error) {
 	k.t.Helper()

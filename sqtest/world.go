@@ -38,7 +38,7 @@ func World(t TB, w sq.World, opts ...Option) {
 		t.Errorf("sqtest.World(%T): Setting: %v", w, err)
 		return
 	}
-	name := fmt.Sprintf("%T, d=%d", w, s.D)
+	name := fmt.Sprintf("%s, d=%d", worldName(w), s.D)
 	if err := s.Validate(); err != nil {
 		t.Errorf("sqtest.World(%s): Setting %+v: %v", name, s, err)
 		return
