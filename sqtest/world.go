@@ -1,0 +1,211 @@
+package sqtest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/sqsim/sqsim/sq"
+)
+
+// World checks that w keeps the sq.World contract, reporting every
+// violation to t:
+//
+//   - Setting: it validates (d >= 1, a non-empty label range), and every
+//     example w.Sample draws has d finite coordinates and a label in
+//     [LabelMin, LabelMax].
+//   - Sample is reproducible: two generators in the same state give the
+//     same examples, bit for bit; drawing no examples does not panic.
+//   - Expect against Monte Carlo: for every query of Queries(d) that w can
+//     compute (an error wrapping sq.ErrNotExact skips the query; any other
+//     error is a violation), each coordinate of the exact value lies within
+//     6 sigma/sqrt(n) + errBound of the mean of phi over n examples from
+//     w.Sample (n set by Samples, default 200000; sigma the sample standard
+//     deviation of that coordinate). The seed is set by Seed.
+//   - Expect is deterministic (the same bits twice), does not modify the
+//     query, and refuses a nil query, a short output slice and a query of
+//     the wrong dimension with an error wrapping sq.ErrQuery. Nothing panics.
+func World(t TB, w sq.World, opts ...Option) {
+	t.Helper()
+	if w == nil {
+		t.Errorf("sqtest.World: nil world")
+		return
+	}
+	c := newConfig(opts)
+	var s sq.Setting
+	if err := protect(func() error { s = w.Setting(); return nil }); err != nil {
+		t.Errorf("sqtest.World(%T): Setting: %v", w, err)
+		return
+	}
+	name := fmt.Sprintf("%s, d=%d", worldName(w), s.D)
+	if err := s.Validate(); err != nil {
+		t.Errorf("sqtest.World(%s): Setting %+v: %v", name, s, err)
+		return
+	}
+	d := s.D
+
+	// Reproducibility and the setting's range, on a small draw.
+	const small = 512
+	x1, y1 := make([]float64, small*d), make([]float64, small)
+	x2, y2 := make([]float64, small*d), make([]float64, small)
+	if err := protect(func() error { w.Sample(rand.New(rand.NewPCG(c.seed, 0x5ec0)), x1, y1); return nil }); err != nil {
+		t.Errorf("sqtest.World(%s): Sample of %d examples: %v", name, small, err)
+		return
+	}
+	_ = protect(func() error { w.Sample(rand.New(rand.NewPCG(c.seed, 0x5ec0)), x2, y2); return nil })
+	if !sameVec(x1, x2) || !sameVec(y1, y2) {
+		t.Errorf("sqtest.World(%s): Sample is not reproducible: two generators seeded (%d, 0x5ec0) drew different examples", name, c.seed)
+	}
+	if err := protect(func() error { w.Sample(rand.New(rand.NewPCG(c.seed, 1)), nil, nil); return nil }); err != nil {
+		t.Errorf("sqtest.World(%s): Sample of no examples: %v", name, err)
+	}
+
+	// Expect: bad input, determinism, queries left alone.
+	k := &worldKit{t: t, w: w, name: name}
+	k.badInput(d)
+	type exact struct {
+		q   *sq.Query
+		val []float64
+		eb  float64
+		ev  *sq.Evaluator
+		sum []float64
+		sq  []float64
+	}
+	var cases []*exact
+	for _, q := range Queries(d) {
+		val, eb, err := k.expect(q, len(nanSlice(q.Dim)))
+		switch {
+		case errors.Is(err, sq.ErrNotExact):
+			continue
+		case err != nil:
+			var pe *panicError
+			if !errors.As(err, &pe) {
+				t.Errorf("sqtest.World(%s): Expect(%s) failed on a valid query: %v", name, describe(q), err)
+			}
+			continue
+		}
+		if !(eb >= 0) || math.IsInf(eb, 0) {
+			t.Errorf("sqtest.World(%s): Expect(%s) returned error bound %v, want a finite number >= 0", name, describe(q), eb)
+			continue
+		}
+		again, _, err := k.expect(q, q.Dim)
+		if err != nil || !sameVec(val, again) {
+			t.Errorf("sqtest.World(%s): Expect(%s) is not deterministic: %v then %v (error %v)", name, describe(q), val, again, err)
+		}
+		cases = append(cases, &exact{q: q, val: val, eb: eb, ev: sq.NewEvaluator(q), sum: make([]float64, q.Dim), sq: make([]float64, q.Dim)})
+	}
+
+	// Monte Carlo.
+	const chunk = 8192
+	r := rand.New(rand.NewPCG(c.seed, 0x3c))
+	x, y := make([]float64, chunk*d), make([]float64, chunk)
+	out := make([]float64, 0, 64)
+	outOfRange := 0
+	for done := 0; done < c.samples; {
+		m := min(chunk, c.samples-done)
+		if err := protect(func() error { w.Sample(r, x[:m*d], y[:m]); return nil }); err != nil {
+			t.Errorf("sqtest.World(%s): Sample of %d examples: %v", name, m, err)
+			return
+		}
+		for i := range m {
+			xi, yi := x[i*d:(i+1)*d], y[i]
+			if !(yi >= s.LabelMin && yi <= s.LabelMax) || !allFinite(xi) {
+				if outOfRange < 3 {
+					t.Errorf("sqtest.World(%s): Sample drew x = %v, y = %v; want finite x and y in the Setting's [%v, %v]", name, xi, yi, s.LabelMin, s.LabelMax)
+				}
+				outOfRange++
+				continue
+			}
+			for _, e := range cases {
+				out = out[:e.q.Dim]
+				e.ev.Eval(xi, yi, out)
+				for j, v := range out {
+					e.sum[j] += v
+					e.sq[j] += v * v
+				}
+			}
+		}
+		done += m
+	}
+	if outOfRange > 0 {
+		t.Errorf("sqtest.World(%s): %d of %d sampled examples fall outside the Setting", name, outOfRange, c.samples)
+		return
+	}
+	n := float64(c.samples)
+	for _, e := range cases {
+		for j := range e.val {
+			mean := e.sum[j] / n
+			sd := math.Sqrt(math.Max(0, e.sq[j]/n-mean*mean) * n / (n - 1))
+			bound := 6*sd/math.Sqrt(n) + e.eb + 1e-12*math.Max(1, math.Abs(e.val[j]))
+			if diff := math.Abs(mean - e.val[j]); !(diff <= bound) {
+				t.Errorf("sqtest.World(%s): Expect(%s) coordinate %d = %v (error bound %g), but the mean of %d samples is %v (sd %g): |difference| %g > 6 sd/sqrt(n) + error bound = %g",
+					name, describe(e.q), j, e.val[j], e.eb, c.samples, mean, sd, diff, bound)
+			}
+		}
+	}
+}
+
+type worldKit struct {
+	t    TB
+	w    sq.World
+	name string
+}
+
+// expect calls Expect into a NaN-filled slice of length n, reporting a
+// panic or a change to q.
+func (k *worldKit) expect(q *sq.Query, n int) ([]float64, float64, error) {
+	k.t.Helper()
+	out := nanSlice(n)
+	var before *sq.Query
+	var fp uint64
+	if q != nil {
+		before, fp = cloneQuery(q), q.Fingerprint()
+	}
+	var eb float64
+	err := protect(func() (err error) { eb, err = k.w.Expect(q, out); return })
+	var pe *panicError
+	if errors.As(err, &pe) {
+		k.t.Errorf("sqtest.World(%s): Expect(%s, len(out)=%d) panicked: %v", k.name, describe(q), n, pe)
+	}
+	if q != nil {
+		if same, field := sameQuery(before, q); !same || q.Fingerprint() != fp {
+			k.t.Errorf("sqtest.World(%s): Expect(%s) modified the query (field %s)", k.name, describe(before), field)
+		}
+	}
+	return out, eb, err
+}
+
+func (k *worldKit) badInput(d int) {
+	k.t.Helper()
+	cases := []struct {
+		what string
+		q    *sq.Query
+		n    int
+	}{
+		{"nil query", nil, d},
+		{"output slice one short", sq.Chow(d), d - 1},
+		{"query of dimension d+1", sq.Chow(d + 1), d + 1},
+		{"weights of length d+1", sq.ReluCorr(make([]float64, d+1)), 1},
+	}
+	for _, b := range cases {
+		_, _, err := k.expect(b.q, b.n)
+		var pe *panicError
+		switch {
+		case errors.As(err, &pe):
+		case err == nil:
+			k.t.Errorf("sqtest.World(%s): %s: Expect(%s, len(out)=%d) returned no error, want one wrapping sq.ErrQuery", k.name, b.what, describe(b.q), b.n)
+		case !errors.Is(err, sq.ErrQuery):
+			k.t.Errorf("sqtest.World(%s): %s: Expect(%s, len(out)=%d) = %v, want an error wrapping sq.ErrQuery", k.name, b.what, describe(b.q), b.n, err)
+		}
+	}
+}
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
