@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -87,6 +88,12 @@ func (o *budgetOracle) EffectiveTol(tau float64) float64 {
 // Answer checks the budget at the effective tolerance (a floor below may
 // raise it), so the budget caps what the oracle actually spends.
 func (o *budgetOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
+	if q == nil {
+		return fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
+	if !(tau > 0) || math.IsInf(tau, 1) {
+		return fmt.Errorf("%w: query %q asked at tolerance %g", sq.ErrTolerance, q.Name, tau)
+	}
 	eff := sq.EffectiveTol(o.inner, tau)
 	o.mu.Lock()
 	if err := o.b.Check(o.sum, q, eff); err != nil {
@@ -143,6 +150,11 @@ func (o *cacheOracle) EffectiveTol(tau float64) float64 {
 func (o *cacheOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if q == nil {
 		return fmt.Errorf("%w: nil query", sq.ErrQuery)
+	}
+	if !(tau > 0) || math.IsInf(tau, 1) {
+		// Checked here: a cached answer would otherwise be served for any
+		// tau at least the cached one, +Inf included.
+		return fmt.Errorf("%w: query %q asked at tolerance %g", sq.ErrTolerance, q.Name, tau)
 	}
 	tau = sq.EffectiveTol(o.inner, tau)
 	key := q.Fingerprint()

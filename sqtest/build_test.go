@@ -49,7 +49,7 @@ func oracleCases(t *testing.T) []oracleCase {
 		// The cache serves a cached answer for any tau above the cached
 		// one, +Inf included, before the inner oracle can refuse it.
 		{name: "exact/cache", truth: truth, build: func() (sq.Oracle, error) { return oracle.Chain(oracle.Exact(truth), oracle.WithCache()), nil },
-			opts: []sqtest.Option{sqtest.Deterministic()}, known: []string{"tolerance +Inf: Answer("}},
+			opts: []sqtest.Option{sqtest.Deterministic()}},
 		{name: "noisy/uniform", truth: truth, build: func() (sq.Oracle, error) { return oracle.Noisy(truth, oracle.Uniform, 7), nil }},
 		{name: "noisy/gaussian", truth: truth, build: func() (sq.Oracle, error) { return oracle.Noisy(truth, oracle.GaussianClipped, 7), nil }},
 		{name: "adversarial/self", truth: truth, build: func() (sq.Oracle, error) { return oracle.Adversarial(truth, truth) }},
@@ -76,7 +76,7 @@ func oracleCases(t *testing.T) []oracleCase {
 		// panics, holding its lock: the next question would deadlock.
 		{name: "exact/budget", truth: truth, build: func() (sq.Oracle, error) {
 			return oracle.Chain(oracle.Exact(truth), oracle.WithBudget(sq.Budget{MaxQueries: 1000})), nil
-		}, known: []string{"nil query: Answer(<nil query>, tau=0.1, len(ans)=4) panicked"}},
+		}},
 	}
 }
 
