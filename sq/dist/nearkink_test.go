@@ -478,3 +478,61 @@ func BenchmarkConditional(b *testing.B) {
 		}
 	}
 }
+
+// TestLearnEndpoints: the loss at the hypotheses where `sqsim learn
+// --learner approx --dist clipped --oracle adversarial` ended before the fix
+// of issue 13 (angle 9.9e-4 to w*, reported loss 0.024999030833184333) and
+// after it (angle 1.2e-4), against the polar reference.
+func TestLearnEndpoints(t *testing.T) {
+	wstar := []float64{-0.0825633366655855, 0.4165736694456301, 0.2162207192965754, 0.029908338853252787, -0.5125171015657418, -0.11221291575412747, 0.41209653664245904, -0.1612642052736298, 0.16752919780970668, -0.5223432930398914}
+	m, err := Clipped(wstar, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw := norm(wstar)
+	rw := refWorld{comps: []refComp{{u: unit(wstar), y: scalePieces(clippedPieces(1), nw), y2: squarePieces(scalePieces(clippedPieces(1), nw), 0)}}}
+	for _, w := range [][]float64{
+		{-0.05597601475490104, 0.28372719265341695, 0.14737076640989816, 0.020140018476928954, -0.3485944205817703, -0.07615495787531207, 0.2806800297188937, -0.10953833840294186, 0.1138021739082543, -0.3557119993180312},
+		{-0.05617199914785399, 0.28357858505599737, 0.14720313898270307, 0.02033100549488766, -0.34883121098142084, -0.07635375624739867, 0.2805311081772187, -0.10974179212965508, 0.11400622223222022, -0.3555734300929231},
+	} {
+		l, eb, err := m.Loss(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := refQueries(w, false)[0].ref(rw, refMain)
+		t.Logf("angle %.3g: loss %.17g (bound %.2g), reference %.17g", gauss.Angle(w, wstar), l, eb, want[0])
+		if d := math.Abs(l - want[0]); d > eb+refAcc {
+			t.Errorf("angle %.3g: loss %.17g, reference %.17g: off by %.2g, bound %.2g", gauss.Angle(w, wstar), l, want[0], d, eb)
+		}
+	}
+}
+
+// TestNearKinkRidge: the two-dimensional ridge route (the noise and
+// adversarial oracles' ridge queries; the product features rewritten as
+// ridge features) is right near w* too, within its bound.
+func TestNearKinkRidge(t *testing.T) {
+	u := unit([]float64{0.48, -0.6, 0.64})
+	e := orthoTo(u, 0)
+	for _, rw := range refWorlds(t, u, false)[:4] {
+		for _, th := range []float64{0, 1e-9, -1e-6, 1e-4, 2e-3, 1e-2} {
+			w := make([]float64, 3)
+			for i := range w {
+				w[i] = 0.66 * (math.Cos(th)*u[i] + math.Sin(th)*e[i])
+			}
+			for _, rq := range refQueries(w, false)[:3] {
+				q := ridgeVersion(rq.q)
+				got := make([]float64, q.Dim)
+				eb, err := rw.m.Expect(q, got)
+				if err != nil {
+					t.Fatalf("%s %s theta=%g: %v", rw.name, q.Name, th, err)
+				}
+				want, _ := rq.ref(rw, refMain)
+				for i := range got {
+					if d := math.Abs(got[i] - want[i]); d > eb+refAcc || eb > 1e-10 {
+						t.Errorf("%s %s theta=%g [%d]: %.17g, reference %.17g: off by %.2g, bound %.2g", rw.name, q.Name, th, i, got[i], want[i], d, eb)
+					}
+				}
+			}
+		}
+	}
+}
