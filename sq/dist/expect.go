@@ -618,7 +618,11 @@ func integrate(k int, fn func(zeta []float64, o []float64), nOut int, kinks []ga
 
 // conditional computes E[lambda(y) h(x)] for the standard features by
 // integrating over the span of the hidden directions, with the feature's
-// component outside the span integrated in closed form.
+// component outside the span integrated in closed form. A feature within
+// rhoMax of the span (w near w*) is integrated as a base part with its kink
+// on the existing break plus a correction in r = mu/c (nearCorrection), so
+// that the transition of width ~theta across the kink is resolved and the
+// error estimate sees it (issue 13).
 func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	f := &t.Feature
 	k := len(m.basis)

@@ -281,6 +281,16 @@ func refQueries(w []float64, withY2 bool) []refQuery {
 	}
 	qs[2].q = sq.GateCorr(w)
 	qs[1].q = sq.ReluCorr(w)
+	// A batch: the near row w and a far one.
+	far := make([]float64, d)
+	for i := range far {
+		far[i] = math.Sin(float64(3*i + 1))
+	}
+	qs = append(qs, refQuery{sq.ReluBatch([][]float64{w, far}), func(rw refWorld, o refOpts) ([]float64, float64) {
+		a, e1 := planeSum(rw, w, 1, refRelu, false, o)
+		b, e2 := planeSum(rw, far, 1, refRelu, false, o)
+		return []float64{a[0], b[0]}, e1 + e2
+	}})
 	if withY2 {
 		qs = append(qs,
 			scalar("y2*relu", sq.LabelY2, sq.FeatRelu, 2, refRelu),
