@@ -307,7 +307,23 @@ type condFeature struct {
 	wB    []float64
 	c     float64
 	e     []float64
+	// near: the feature's direction is within rhoMax of the span (rho =
+	// c/||wB|| < rhoMax). Its conditional moments then change across
+	// wB.zeta = 0 over a width rho, which quadrature over zeta does not
+	// resolve (issue 13); they are split into a base part, piecewise
+	// polynomial in mu = wB.zeta with its kink at mu = 0, and a correction
+	// that decays like a Gaussian in mu/c, integrated after the change of
+	// variable mu = c r (see nearCorrection).
+	near bool
+	rho  float64
 }
+
+// rhoMax is the ratio c/||wB|| (the tangent of the angle between the
+// feature's direction and the span of the hidden directions) below which a
+// feature is integrated as a base part plus a correction in r = mu/c.
+// Above it the transition is wider than 1/4 and the direct route resolves it
+// (measured against the polar reference of ref_test.go down to rho = 0.01).
+const rhoMax = 0.25
 
 func (m *Model) split(w []float64) condFeature {
 	k := len(m.basis)
@@ -335,7 +351,7 @@ func (m *Model) split(w []float64) condFeature {
 		}
 	}
 	c := norm(perp)
-	if c <= 1e-13 {
+	if c == 0 {
 		return cf
 	}
 	cf.c = c
@@ -343,7 +359,90 @@ func (m *Model) split(w []float64) condFeature {
 	for i := range perp {
 		perp[i] /= c
 	}
+	// A tiny c (down to rounding noise, when w is parallel to the span up
+	// to rounding) is kept: every contribution of e is proportional to c or
+	// rho, and the near route below integrates it accurately however small.
+	if a := norm(cf.wB); a > 0 && c < rhoMax*a {
+		cf.near, cf.rho = true, c/a
+	}
 	return cf
+}
+
+// The base parts of the conditional moments for a near feature (see
+// condFeature): condRelu(mu, c) = relu(mu) + c hRelu(mu/c),
+// condRelu2(mu, c) = relu(mu)^2 + c^2 1{mu > 0} + c^2 hRelu2(mu/c),
+// condStep(mu, c) = 1{mu > 0} + hStep(mu/c), condStepXi(mu, c) = phi(mu/c)
+// and condReluXi(mu, c) = c 1{mu > 0} + c hStep(mu/c).
+func baseRelu(cf *condFeature, mu float64) float64 {
+	if !cf.near {
+		return condRelu(mu, cf.c)
+	}
+	return relu(mu)
+}
+
+func baseRelu2(cf *condFeature, mu float64) float64 {
+	if !cf.near {
+		return condRelu2(mu, cf.c)
+	}
+	if mu > 0 {
+		return mu*mu + cf.c*cf.c
+	}
+	return 0
+}
+
+func baseStep(cf *condFeature, mu float64) float64 {
+	if !cf.near {
+		return condStep(mu, cf.c)
+	}
+	if mu > 0 {
+		return 1
+	}
+	return 0
+}
+
+func baseStepXi(cf *condFeature, mu float64) float64 {
+	if !cf.near {
+		return condStepXi(mu, cf.c)
+	}
+	return 0
+}
+
+func baseReluXi(cf *condFeature, mu float64) float64 {
+	if !cf.near {
+		return condReluXi(mu, cf.c)
+	}
+	if mu > 0 {
+		return cf.c
+	}
+	return 0
+}
+
+// The corrections divided by the standard normal density phi(r), with
+// M(x) = Phi(-x)/phi(x) (Mills' ratio): hRelu(r) = phi(r) - |r| Phi(-|r|),
+// hStep(r) = -sign(r) Phi(-|r|), hRelu2(r) = -sign(r) ((r^2+1) Phi(-|r|) -
+// |r| phi(r)). They are bounded and smooth except at r = 0.
+func mills(x float64) float64 { return gauss.Cdf(-x) / gauss.Pdf(x) }
+
+func hReluRatio(r float64) float64 {
+	x := math.Abs(r)
+	return 1 - x*mills(x)
+}
+
+func hStepRatio(r float64) float64 {
+	m := mills(math.Abs(r))
+	if r > 0 {
+		return -m
+	}
+	return m
+}
+
+func hRelu2Ratio(r float64) float64 {
+	x := math.Abs(r)
+	v := (x*x+1)*mills(x) - x
+	if r > 0 {
+		return -v
+	}
+	return v
 }
 
 // Conditional moments of t = mu + c*xi, xi ~ N(0, 1).
@@ -519,7 +618,11 @@ func integrate(k int, fn func(zeta []float64, o []float64), nOut int, kinks []ga
 
 // conditional computes E[lambda(y) h(x)] for the standard features by
 // integrating over the span of the hidden directions, with the feature's
-// component outside the span integrated in closed form.
+// component outside the span integrated in closed form. A feature within
+// rhoMax of the span (w near w*) is integrated as a base part with its kink
+// on the existing break plus a correction in r = mu/c (nearCorrection), so
+// that the transition of width ~theta across the kink is resolved and the
+// error estimate sees it (issue 13).
 func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	f := &t.Feature
 	k := len(m.basis)
@@ -563,18 +666,18 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 		fn = func(zeta, o []float64) { o[0] = lam(zeta) }
 	case sq.FeatRelu:
 		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * condRelu(mu(cf, zeta), cf.c) }
+		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseRelu(cf, mu(cf, zeta)) }
 	case sq.FeatRelu2:
 		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * condRelu2(mu(cf, zeta), cf.c) }
+		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseRelu2(cf, mu(cf, zeta)) }
 	case sq.FeatStep:
 		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * condStep(mu(cf, zeta), cf.c) }
+		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseStep(cf, mu(cf, zeta)) }
 	case sq.FeatReluRows:
 		fn = func(zeta, o []float64) {
 			l := lam(zeta)
 			for i := range cfs {
-				o[i] = l * condRelu(mu(&cfs[i], zeta), cfs[i].c)
+				o[i] = l * baseRelu(&cfs[i], mu(&cfs[i], zeta))
 			}
 		}
 	case sq.FeatLinear:
@@ -590,22 +693,22 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 		fn = func(zeta, o []float64) {
 			l := lam(zeta)
 			u := mu(cf, zeta)
-			p := l * condStep(u, cf.c)
+			p := l * baseStep(cf, u)
 			for b := range zeta {
 				o[b] = p * zeta[b]
 			}
-			o[k] = l * condStepXi(u, cf.c)
+			o[k] = l * baseStepXi(cf, u)
 		}
 	case sq.FeatReluX:
 		cf := &cfs[0]
 		fn = func(zeta, o []float64) {
 			l := lam(zeta)
 			u := mu(cf, zeta)
-			r := l * condRelu(u, cf.c)
+			r := l * baseRelu(cf, u)
 			for b := range zeta {
 				o[b] = r * zeta[b]
 			}
-			o[k] = l * condReluXi(u, cf.c)
+			o[k] = l * baseReluXi(cf, u)
 		}
 	default:
 		return 0, fmt.Errorf("%w: feature %s", sq.ErrNotExact, f.Kind)
@@ -624,6 +727,36 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The corrections of the near features.
+	var rowErr []float64
+	if f.Kind == sq.FeatReluRows {
+		rowErr = make([]float64, len(cfs))
+	}
+	for i := range cfs {
+		cf := &cfs[i]
+		if !cf.near {
+			continue
+		}
+		if f.Kind == sq.FeatReluRows {
+			var v [1]float64
+			e, err := m.nearCorrection(&t.Label, sq.FeatRelu, cf, v[:])
+			if err != nil {
+				return 0, err
+			}
+			val[i] += v[0]
+			rowErr[i] = e
+			continue
+		}
+		corr := make([]float64, nOut)
+		e, err := m.nearCorrection(&t.Label, f.Kind, cf, corr)
+		if err != nil {
+			return 0, err
+		}
+		for j := range val {
+			val[j] += corr[j]
+		}
+		eb += e
+	}
 	// Undo the normalization of the directions (see condFeature).
 	switch f.Kind {
 	case sq.FeatRelu, sq.FeatReluX:
@@ -636,7 +769,7 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 		ebs := 0.0
 		for i := range val {
 			val[i] *= cfs[i].scale
-			ebs = math.Max(ebs, eb*cfs[i].scale)
+			ebs = math.Max(ebs, (eb+rowErr[i])*cfs[i].scale)
 		}
 		eb = ebs
 	}
@@ -655,6 +788,75 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 		copy(out, val)
 	}
 	return eb, nil
+}
+
+// nearCorrection integrates the correction of a near feature cf (see
+// condFeature) for the feature kind (relu, relu^2, step, 1{.}x, relu x; a
+// batch row is a relu) and the label l, in the output layout of conditional
+// (nOut = 1, or k + 1 for the vector features), for the unit direction. In
+// coordinates of the span with p = wB.zeta/||wB|| (and q orthogonal to it
+// when k = 2), the correction is c^j E[lambda h(mu/c) X] with mu = ||wB|| p
+// and h decaying like phi; the change of variable p = rho r turns it into
+// E_r[rho phi(rho r) lambda (h/phi)(r) X] over r ~ N(0, 1) (times q ~ N(0, 1)),
+// whose integrand is smooth apart from r = 0 and the label's kinks, which
+// the quadrature splits at as usual. Its error estimate is returned.
+func (m *Model) nearCorrection(l *sq.Label, kind sq.FeatureKind, cf *condFeature, out []float64) (float64, error) {
+	k := len(m.basis)
+	lam := m.labelFn(l)
+	lk, err := m.kinkLines(l, nil)
+	if err != nil {
+		return 0, err
+	}
+	rho, c := cf.rho, cf.c
+	a := norm(cf.wB)
+	// Unit vector along wB and its normal in the span.
+	var u0, u1 float64
+	u0 = cf.wB[0] / a
+	if k > 1 {
+		u1 = cf.wB[1] / a
+	}
+	kinks := []gauss.Kink{{A1: 1}}
+	for _, kk := range lk {
+		// A1 zeta0 + A2 zeta1 = C with zeta = rho r (u0, u1) + q (-u1, u0).
+		nk := gauss.Kink{A1: rho * (kk.A1*u0 + kk.A2*u1), A2: -kk.A1*u1 + kk.A2*u0, C: kk.C}
+		if k == 1 {
+			nk.A2 = 0
+		}
+		if nk.A1 != 0 || nk.A2 != 0 {
+			kinks = append(kinks, nk)
+		}
+	}
+	zeta := make([]float64, k)
+	fn := func(rq, o []float64) {
+		r := rq[0]
+		zeta[0] = rho * r * u0
+		if k > 1 {
+			zeta[0] -= rq[1] * u1
+			zeta[1] = rho*r*u1 + rq[1]*u0
+		}
+		g := rho * gauss.Pdf(rho*r) * lam(zeta)
+		switch kind {
+		case sq.FeatRelu:
+			o[0] = g * c * hReluRatio(r)
+		case sq.FeatRelu2:
+			o[0] = g * c * c * hRelu2Ratio(r)
+		case sq.FeatStep:
+			o[0] = g * hStepRatio(r)
+		case sq.FeatStepX:
+			h := g * hStepRatio(r)
+			for b := range zeta {
+				o[b] = h * zeta[b]
+			}
+			o[k] = g
+		case sq.FeatReluX:
+			h := g * c * hReluRatio(r)
+			for b := range zeta {
+				o[b] = h * zeta[b]
+			}
+			o[k] = g * c * hStepRatio(r)
+		}
+	}
+	return integrate(k, fn, len(out), kinks, out)
 }
 
 func axpy(a float64, x, y []float64) {
