@@ -127,7 +127,9 @@ func quickValid(q *sq.Query, d int) bool {
 			return false
 		}
 	}
-	return true
+	// The declared classes must follow from the terms (sq.Query.Prove), as
+	// Validate requires.
+	return q.ValidateClasses() == nil
 }
 
 // scratch holds the per-term buffers of Expect (a Model is shared by
@@ -139,6 +141,14 @@ var scratch = sync.Pool{New: func() any { return new([]float64) }}
 // at least 1, so it is only computed when errSum > maxErr (never for the
 // closed forms, whose errSum is 0).
 func (m *Model) accept(q *sq.Query, out []float64, errSum float64) (float64, error) {
+	if math.IsNaN(errSum) || math.IsInf(errSum, 0) {
+		return errSum, fmt.Errorf("%w: %s: query %q: the error bound is not finite (%v)", sq.ErrNotExact, m.name, q.Name, errSum)
+	}
+	for i, v := range out[:q.Dim] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return errSum, fmt.Errorf("%w: %s: query %q: answer coordinate %d is not finite (%v)", sq.ErrNotExact, m.name, q.Name, i, v)
+		}
+	}
 	if errSum <= maxErr {
 		return errSum, nil
 	}
@@ -876,6 +886,9 @@ func (m *Model) hermiteSingle(t *sq.Term, out []float64) (float64, error) {
 	logCoef := 0.0 // log sqrt(n!/alpha!) + log|u^alpha|
 	sign := 1.0
 	for i, deg := range f.Deg {
+		if deg == 0 {
+			continue // h_0 = 1: the coordinate does not enter (and 0 log 0 is NaN)
+		}
 		n += deg
 		ui := u[f.Idx[i]]
 		if deg > 0 && ui == 0 {
