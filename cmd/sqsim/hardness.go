@@ -505,16 +505,7 @@ func (t *trajectory) shown(n int) []hardness.Record {
 			keep[i] = true
 		}
 	}
-	idx := make([]int, 0, len(keep))
-	for i := range keep {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
-	out := make([]hardness.Record, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, list[i])
-	}
-	return out
+	return pickRecords(list, keep)
 }
 
 // thinRecords keeps at most n records: the first, the last, every forced
@@ -532,6 +523,11 @@ func thinRecords(rs []hardness.Record, n int) []hardness.Record {
 	for x := 1.0; x < float64(len(rs)); x *= math.Pow(float64(len(rs)), 1/float64(n/2)) {
 		keep[int(x)] = true
 	}
+	return pickRecords(rs, keep)
+}
+
+// pickRecords returns the records of rs whose indices keep holds, in order.
+func pickRecords(rs []hardness.Record, keep map[int]bool) []hardness.Record {
 	idx := make([]int, 0, len(keep))
 	for i := range keep {
 		idx = append(idx, i)
