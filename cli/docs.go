@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func init() {
 //	slow      the command takes more than a few seconds: the docs test skips
 //	          it under -short (the page says how long it takes)
 //	long      the command takes a minute or more: the docs test runs it only
-//	          with its flag -docs.long (go test ./cmd/sqsim -run TestDocs
+//	          with its flag -docs.long (go test ./cli -run TestDocs
 //	          -docs.long -timeout 60m), so that go test ./... stays within its
 //	          default timeout
 //	prompt    the block starts with the line "$ sqsim ARGS"
@@ -45,7 +45,7 @@ func init() {
 //	          ARGS (docGenerators: each runs sqsim commands with --json)
 //
 // `sqsim docs FILE...` checks every block; `--update` rewrites the stale
-// ones. `go test ./cmd/sqsim -run TestDocs` checks the docs of the
+// ones. `go test ./cli -run TestDocs` checks the docs of the
 // repository (the slow blocks only without -short, the long ones only with
 // -docs.long).
 const (
@@ -152,7 +152,7 @@ func docRun(args ...string) (string, error) {
 		return out, nil
 	}
 	var out, errb bytes.Buffer
-	if code := run(args, &out, &errb); code != 0 {
+	if code := Main(args, &out, &errb); code != 0 {
 		return "", fmt.Errorf("sqsim %s: exit status %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errb.String()))
 	}
 	docRunCache[key] = out.String()

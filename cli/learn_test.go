@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -327,7 +327,7 @@ func TestOutputFailureExits1(t *testing.T) {
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var errb strings.Builder
-			code := run(args, failWriter{}, &errb)
+			code := Main(args, failWriter{}, &errb)
 			if code != 1 || !strings.Contains(errb.String(), "no space left on device") {
 				t.Errorf("exit %d, stderr %q; want 1 and the write error", code, errb.String())
 			}
@@ -447,7 +447,7 @@ func TestResultsCommand(t *testing.T) {
 // new learner, regenerate it with
 // `go run ./cmd/sqsim results --update docs/results.md`.
 func TestResultsDocIsCurrent(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/results.md")
+	doc, err := os.ReadFile("../docs/results.md")
 	if err != nil {
 		t.Fatal(err)
 	}

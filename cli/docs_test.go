@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -15,18 +15,18 @@ var (
 
 // docPages are the pages whose quoted outputs TestDocs checks.
 var docPages = []string{
-	"../../docs/hardness.md",
-	"../../docs/approximation.md",
-	"../../docs/tutorial.md",
-	"../../docs/writing-a-learner.md",
-	"../../README.md",
+	"../docs/hardness.md",
+	"../docs/approximation.md",
+	"../docs/tutorial.md",
+	"../docs/writing-a-learner.md",
+	"../README.md",
 }
 
 // TestDocs: every sqsim:begin block of the docs is the current output of the
 // command it names. The blocks marked slow (seconds each) run only without
 // -short; those marked long (minutes each, about 15 minutes in all) only
-// with -docs.long: `go test ./cmd/sqsim -run TestDocs -docs.long -timeout
-// 60m`. Regenerate the stale blocks with `go test ./cmd/sqsim -run TestDocs
+// with -docs.long: `go test ./cli -run TestDocs -docs.long -timeout
+// 60m`. Regenerate the stale blocks with `go test ./cli -run TestDocs
 // -update [-docs.long]` (or `go run ./cmd/sqsim docs --update FILE...`).
 func TestDocs(t *testing.T) {
 	for _, p := range docPages {
@@ -40,7 +40,7 @@ func TestDocs(t *testing.T) {
 				t.Fatal(err)
 			}
 			if res.Skipped > 0 {
-				t.Logf("%d slow or long blocks skipped: the slow ones run without -short, the long ones (minutes) with `go test ./cmd/sqsim -run TestDocs -docs.long -timeout 60m`", res.Skipped)
+				t.Logf("%d slow or long blocks skipped: the slow ones run without -short, the long ones (minutes) with `go test ./cli -run TestDocs -docs.long -timeout 60m`", res.Skipped)
 			}
 			if len(res.Stale) == 0 {
 				return
@@ -55,7 +55,7 @@ func TestDocs(t *testing.T) {
 			for _, s := range res.Stale {
 				t.Errorf("%s:%d: block %q is stale:\n--- page ---%s--- command ---\n%s", p, s.Line, s.Marker, string(b[s.Begin:s.End]), mustRender(t, s))
 			}
-			t.Errorf("regenerate with `go test ./cmd/sqsim -run TestDocs -update`")
+			t.Errorf("regenerate with `go test ./cli -run TestDocs -update`")
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -176,7 +176,7 @@ func TestHardnessStdoutError(t *testing.T) {
 	} {
 		t.Run(args[1], func(t *testing.T) {
 			var errb strings.Builder
-			code := run(args, failWriter{}, &errb)
+			code := Main(args, failWriter{}, &errb)
 			if code != 1 || !strings.Contains(errb.String(), "no space left") || strings.Count(strings.TrimRight(errb.String(), "\n"), "\n") != 0 {
 				t.Errorf("exit %d, stderr %q; want 1 and one line naming the write error", code, errb.String())
 			}
@@ -262,7 +262,7 @@ func TestHardnessGameNonFinite(t *testing.T) {
 // saturated integer or an infinity.
 func TestHardnessInfoBeyondRange(t *testing.T) {
 	var out, errb strings.Builder
-	if code := run([]string{"hardness", "info", "--d", "1000000000", "--k", "1000", "--tau", "1e-3"}, &out, &errb); code != 0 {
+	if code := Main([]string{"hardness", "info", "--d", "1000000000", "--k", "1000", "--tau", "1e-3"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, bad := range []string{"Inf", "9223372036854775807"} {
