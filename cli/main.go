@@ -204,6 +204,9 @@ func nums(v []float64) []num {
 // Go version and VCS revision (when the binary was built from a checkout).
 func manifest(cmd string, config map[string]any) map[string]any {
 	m := map[string]any{"command": cmd, "config": config, "go": runtime.Version(), "sqsim": version()}
+	if mm := mainModule(); mm != "" {
+		m["main_module"] = mm // a binary of another module calling Main: the VCS fields are its
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch s.Key {
@@ -235,17 +238,53 @@ func printVersion(w io.Writer) error {
 		rev += " (modified)"
 	}
 	_, err := fmt.Fprintf(w, "sqsim version %s\ngo version %s\nvcs revision %s\n", version(), runtime.Version(), rev)
+	if mm := mainModule(); err == nil && mm != "" {
+		_, err = fmt.Fprintf(w, "main module %s (the vcs revision above is this module's)\n", mm)
+	}
 	if err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return nil
 }
 
+// modulePath is sqsim's module path: a binary whose main module is another
+// (a researcher's own main calling Main) finds sqsim among its dependencies.
+const modulePath = "github.com/sqsim/sqsim"
+
+// version is sqsim's module version in this binary: the main module's when
+// the binary is sqsim's own, else the version of the sqsim dependency
+// ("devel" when it is replaced by a directory or not stamped).
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
 	}
-	return "devel"
+	v := bi.Main.Version
+	if bi.Main.Path != modulePath && bi.Main.Path != "" {
+		v = ""
+		for _, d := range bi.Deps {
+			if d.Path != modulePath {
+				continue
+			}
+			v = d.Version
+			if d.Replace != nil {
+				v = d.Replace.Version // "" for a directory
+			}
+		}
+	}
+	if v == "" || v == "(devel)" {
+		return "devel"
+	}
+	return v
+}
+
+// mainModule is the main module's path when it is not sqsim (the VCS
+// revision of the build is then that module's), else "".
+func mainModule() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != modulePath {
+		return bi.Main.Path
+	}
+	return ""
 }
 
 // writeJSON writes v as one line of JSON.
