@@ -62,6 +62,15 @@ func TestExternalModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go tool to build an external module (seconds); skipped under -short")
 	}
+	guide, err := os.ReadFile("../docs/writing-a-learner.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"onestep.go": externalLearner, "main.go": externalMain} {
+		if !strings.Contains(string(guide), "```go\n"+text+"```\n") {
+			t.Errorf("docs/writing-a-learner.md does not show the external module's %s verbatim; update the guide or this test", name)
+		}
+	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go is not on PATH: cannot build the external module")

@@ -1,7 +1,7 @@
 // Package cli is the command tree of sqsim, importable: the laboratory's
 // command line (the demo, exact losses, learners against oracles, the
 // hardness game, performance measurements) as a function, [Main]. The
-// binary ./cmd/sqsim is five lines calling it; a researcher's own main
+// binary ./cmd/sqsim is a one-line main calling it; a researcher's own main
 // package can do the same after registering learners with
 // learners.Register, and then every command (sqsim learn, sqsim hardness
 // game, sqsim results, ...) sees those learners. Run `sqsim help` for the
