@@ -21,11 +21,11 @@ import (
 )
 
 func init() {
-	learners.Register("onestep", "one Chow query: relu(w.x) with w = E[y x]",
+	learners.Register("mylab-onestep", "one Chow query: relu(w.x) with w = E[y x]",
 		func(o learners.Options) (sq.Learner, error) {
 			tol, err := o.Float("tol", 1e-6)
 			if err == nil {
-				err = o.Check("onestep", "tol")
+				err = o.Check("mylab-onestep", "tol")
 			}
 			return &OneStep{Tol: tol}, err
 		})
@@ -34,7 +34,7 @@ func init() {
 // OneStep asks E[y x] and returns relu(w.x) with w = E[y x].
 type OneStep struct{ Tol float64 }
 
-func (l *OneStep) Name() string { return "onestep" }
+func (l *OneStep) Name() string { return "mylab-onestep" }
 
 func (l *OneStep) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	w, err := s.AskVec(sq.Chow(s.Setting.D), l.Tol, nil)
@@ -55,7 +55,7 @@ func main() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // TestExternalModule builds a module of its own (example.com/mylab) that
 // requires sqsim through a replace directive pointing at this checkout,
-// registers a learner "onestep" and calls cli.Main; its binary runs
+// registers a learner "mylab-onestep" and calls cli.Main; its binary runs
 // `learn` and `hardness game` with that learner. Offline: GOPROXY=off, the
 // dependencies from the module cache, go.sum copied from this module's.
 func TestExternalModule(t *testing.T) {
@@ -107,12 +107,12 @@ func TestExternalModule(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"learn", []string{"learn", "--learner", "onestep"}, []string{"sqsim learn: onestep on realizable", "queries      1 (10 scalar)"}},
-		{"learn --tol", []string{"learn", "--learner", "onestep", "--oracle", "noise", "--tol", "1e-3"}, []string{"onestep on realizable", "tolerance 0.001"}},
-		{"hardness game", []string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "onestep"}, []string{"onestep"}},
-		{"help learn", []string{"help", "learn"}, []string{"onestep"}},
+		{"learn", []string{"learn", "--learner", "mylab-onestep"}, []string{"sqsim learn: mylab-onestep on realizable", "queries      1 (10 scalar)"}},
+		{"learn --tol", []string{"learn", "--learner", "mylab-onestep", "--oracle", "noise", "--tol", "1e-3"}, []string{"mylab-onestep on realizable", "tolerance 0.001"}},
+		{"hardness game", []string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "mylab-onestep"}, []string{"mylab-onestep"}},
+		{"help learn", []string{"help", "learn"}, []string{"mylab-onestep"}},
 		{"--version", []string{"--version"}, []string{"sqsim version devel", "main module example.com/mylab"}},
-		{"learn --json", []string{"learn", "--learner", "onestep", "--json"}, []string{`"learner":"onestep"`, `"main_module":"example.com/mylab"`, `"sqsim":"devel"`}},
+		{"learn --json", []string{"learn", "--learner", "mylab-onestep", "--json"}, []string{`"learner":"mylab-onestep"`, `"main_module":"example.com/mylab"`, `"sqsim":"devel"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -130,7 +130,7 @@ func TestExternalModule(t *testing.T) {
 	}
 	t.Run("usage error", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(bin, "learn", "--learner", "onestep", "--set", "steps=3")
+		cmd := exec.Command(bin, "learn", "--learner", "mylab-onestep", "--set", "steps=3")
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || stdout.Len() != 0 || !strings.Contains(stderr.String(), "steps") {
