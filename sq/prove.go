@@ -381,30 +381,30 @@ func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 		hrms += frms
 	}
 
+	// markOpaque records the first term whose values the proof cannot read,
+	// for the bounds and for the correlational form alike.
+	markOpaque := func(code whyCode, j int) {
+		if opaque.code == whyNone {
+			opaque = whyNot{code: code, term: j}
+		}
+		if opaqueLin.code == whyNone {
+			opaqueLin = whyNot{code: code, term: j}
+		}
+	}
 	for j := range q.Terms {
 		t := &q.Terms[j]
 		if t.Joint != nil {
 			// Counted even with a zero coefficient: 0 * G(U x, y) is NaN
 			// when G is not finite.
 			nonzero++
-			if opaque.code == whyNone {
-				opaque = whyNot{code: whyJoint, term: j}
-			}
-			if opaqueLin.code == whyNone {
-				opaqueLin = whyNot{code: whyJoint, term: j}
-			}
+			markOpaque(whyJoint, j)
 			continue
 		}
 		if t.Label.Kind == LabelFunc {
 			// Counted even with a zero coefficient: 0 * Func(y) is NaN
 			// when Func(y) is not finite.
 			nonzero++
-			if opaque.code == whyNone {
-				opaque = whyNot{code: whyLabelFunc, term: j}
-			}
-			if opaqueLin.code == whyNone {
-				opaqueLin = whyNot{code: whyLabelFunc, term: j}
-			}
+			markOpaque(whyLabelFunc, j)
 			continue
 		}
 		if t.Coef == 0 {
