@@ -10,8 +10,8 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 // ApproxFitConfig configures ApproxFit: the experiment of
@@ -41,7 +41,7 @@ const ApproxFitCHS = 2
 type ApproxFitRow struct {
 	Family string             // corrupt-flip | corrupt-zero | noisy | clipped
 	Param  float64            // the corrupted fraction, the noise sd, or the clip level
-	Opt    float64            // min over ||w|| <= 1 of the loss (dist.Model.Opt)
+	Opt    float64            // min over ||w|| <= 1 of the loss (world.Model.Opt)
 	RStar  float64            // the norm of the best ReLU
 	EY2    float64            // E[y^2], the loss of w = 0
 	Loss   map[string]float64 // exact loss of each learner of ApproxFitColumns
@@ -104,23 +104,23 @@ func ApproxFit(cfg ApproxFitConfig) (ApproxFitResult, error) {
 	type job struct {
 		family string
 		param  float64
-		build  func() (*dist.Model, error)
+		build  func() (*world.Model, error)
 	}
 	u, e := afUnits(cfg.Seed, cfg.D)
 	var jobs []job
-	for _, how := range []dist.Corruption{dist.CorruptFlip, dist.CorruptZero} {
+	for _, how := range []world.Corruption{world.CorruptFlip, world.CorruptZero} {
 		for _, frac := range []float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2} {
 			how, frac := how, frac
-			jobs = append(jobs, job{"corrupt-" + how.String(), frac, func() (*dist.Model, error) { return dist.Corrupted(afScale(u, 0.3), frac, how) }})
+			jobs = append(jobs, job{"corrupt-" + how.String(), frac, func() (*world.Model, error) { return world.Corrupted(afScale(u, 0.3), frac, how) }})
 		}
 	}
 	for _, sd := range []float64{0.01, 0.03, 0.1, 0.3} {
 		sd := sd
-		jobs = append(jobs, job{"noisy", sd, func() (*dist.Model, error) { return dist.Noisy(u, dist.Noise{Kind: dist.Gaussian, Param: sd}) }})
+		jobs = append(jobs, job{"noisy", sd, func() (*world.Model, error) { return world.Noisy(u, world.Noise{Kind: world.Gaussian, Param: sd}) }})
 	}
 	for _, c := range []float64{0.25, 0.5, 1, 1.5} {
 		c := c
-		jobs = append(jobs, job{"clipped", c, func() (*dist.Model, error) { return dist.Clipped(u, c) }})
+		jobs = append(jobs, job{"clipped", c, func() (*world.Model, error) { return world.Clipped(u, c) }})
 	}
 	res.Rows = make([]ApproxFitRow, len(jobs))
 	errs := make([]error, len(jobs))
@@ -167,7 +167,7 @@ func ApproxFit(cfg ApproxFitConfig) (ApproxFitResult, error) {
 }
 
 // afRow runs the learners on one world.
-func afRow(w *dist.Model, eps, C float64) (ApproxFitRow, error) {
+func afRow(w *world.Model, eps, C float64) (ApproxFitRow, error) {
 	o, err := w.Opt()
 	if err != nil {
 		return ApproxFitRow{}, err
@@ -224,12 +224,12 @@ func afRow(w *dist.Model, eps, C float64) (ApproxFitRow, error) {
 func afHalfspace(u, e []float64, noise string, eta, eps float64) (HalfspaceFitRow, error) {
 	q := func(p float64) float64 { return -math.Sqrt2 * math.Erfcinv(2*p) }
 	a, b := math.Inf(1), q(1-2*eta)
-	hyp := []dist.Hyper{{A: []float64{1, 0}}}
+	hyp := []world.Hyper{{A: []float64{1, 0}}}
 	if noise == "band" {
 		a, b = q(0.5+4*eta), q(0.75)
-		hyp = append(hyp, dist.Hyper{A: []float64{1, 0}, C: a})
+		hyp = append(hyp, world.Hyper{A: []float64{1, 0}, C: a})
 	}
-	hyp = append(hyp, dist.Hyper{A: []float64{0, 1}, C: b})
+	hyp = append(hyp, world.Hyper{A: []float64{0, 1}, C: b})
 	f := func(s []float64) float64 {
 		l := 0.0
 		if s[0] > 0 {
@@ -240,7 +240,7 @@ func afHalfspace(u, e []float64, noise string, eta, eps float64) (HalfspaceFitRo
 		}
 		return l
 	}
-	w, err := dist.MultiIndex("halfspace-"+noise, [][]float64{u, e}, f, hyp, dist.Noise{Kind: dist.Gaussian, Param: 0.01}, 0, 1)
+	w, err := world.MultiIndex("halfspace-"+noise, [][]float64{u, e}, f, hyp, world.Noise{Kind: world.Gaussian, Param: 0.01}, 0, 1)
 	if err != nil {
 		return HalfspaceFitRow{}, err
 	}

@@ -1,5 +1,5 @@
 // Package bench is sqsim's lab bench: the one place that knows both the
-// worlds (sq/dist) and the learners (learners). Its harness builds an
+// worlds (world) and the learners (learners). Its harness builds an
 // instance (a world, and for the adversarial oracle a reference world),
 // stacks an oracle and its middleware, runs a learner through an sq.Session
 // and scores the hypothesis with the exact population loss; its grid runs
@@ -24,14 +24,14 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 // ErrConfig is the sentinel of every invalid configuration: an unknown
 // world, oracle or learner, a bad dimension, tolerance or world parameter,
 // a learner option that does not parse. Test with errors.Is; the error also
-// wraps the underlying sentinel (dist.ErrModel, learners.ErrUnknown,
+// wraps the underlying sentinel (world.ErrModel, learners.ErrUnknown,
 // learners.ErrOption) when there is one.
 var ErrConfig = errors.New("bench: invalid configuration")
 
@@ -63,10 +63,10 @@ type Config struct {
 	Corruption string    // agnostic: "flip" (default when empty), "zero" or "lift" (see Lifted)
 	Eta        float64   // halfspace: flip probability, in [0, 0.5]
 	// Model, if non-nil, is the world itself, built by the caller (for
-	// example a dist.MultiIndex): World, D, WStar and the world parameters
+	// example a world.MultiIndex): World, D, WStar and the world parameters
 	// are then ignored, w* is Model.WStar() (angles are NaN when it is
 	// nil), and the adversarial oracle is refused (it needs a reference).
-	Model *dist.Model
+	Model *world.Model
 
 	// The oracle stack: the base oracle, under a tolerance floor (when
 	// set), under a budget (when set), under a class restriction (when
@@ -264,8 +264,8 @@ func Reference(wstar []float64, seed uint64) []float64 {
 // for concurrent use by runs that each have their own Trace (or none).
 type Instance struct {
 	cfg   Config
-	world *dist.Model
-	ref   *dist.Model
+	world *world.Model
+	ref   *world.Model
 	wstar []float64
 	desc  map[string]any
 
@@ -274,7 +274,7 @@ type Instance struct {
 
 type optCache struct {
 	once sync.Once
-	res  dist.OptResult
+	res  world.OptResult
 	err  error
 }
 
@@ -354,40 +354,40 @@ func NewInstance(cfg Config) (*Instance, error) {
 	return in, nil
 }
 
-func buildWorld(cfg Config, wstar []float64) (*dist.Model, error) {
-	var m *dist.Model
+func buildWorld(cfg Config, wstar []float64) (*world.Model, error) {
+	var m *world.Model
 	var err error
 	switch cfg.World {
 	case "realizable":
-		m, err = dist.Realizable(wstar)
+		m, err = world.Realizable(wstar)
 	case "noisy":
 		if math.IsNaN(cfg.NoiseVar) || math.IsInf(cfg.NoiseVar, 0) || cfg.NoiseVar < 0 {
 			return nil, configErr("noisy: noise variance %v, want a finite variance >= 0", cfg.NoiseVar)
 		}
-		kind := dist.Gaussian
+		kind := world.Gaussian
 		switch cfg.LabelNoise {
 		case "", "gaussian":
 		case "rademacher":
-			kind = dist.Rademacher
+			kind = world.Rademacher
 		default:
 			return nil, configErr("noisy: label noise %q, want gaussian or rademacher", cfg.LabelNoise)
 		}
-		m, err = dist.Noisy(wstar, dist.Noise{Kind: kind, Param: math.Sqrt(cfg.NoiseVar)})
+		m, err = world.Noisy(wstar, world.Noise{Kind: kind, Param: math.Sqrt(cfg.NoiseVar)})
 	case "clipped":
-		m, err = dist.Clipped(wstar, cfg.Clip)
+		m, err = world.Clipped(wstar, cfg.Clip)
 	case "agnostic":
 		switch cfg.Corruption {
 		case "", "flip":
-			m, err = dist.Corrupted(wstar, cfg.Frac, dist.CorruptFlip)
+			m, err = world.Corrupted(wstar, cfg.Frac, world.CorruptFlip)
 		case "zero":
-			m, err = dist.Corrupted(wstar, cfg.Frac, dist.CorruptZero)
+			m, err = world.Corrupted(wstar, cfg.Frac, world.CorruptZero)
 		case "lift":
 			m, err = Lifted(wstar, cfg.Frac)
 		default:
 			return nil, configErr("agnostic: corruption %q, want flip, zero or lift", cfg.Corruption)
 		}
 	case "halfspace":
-		m, err = dist.Halfspace(wstar, cfg.Eta)
+		m, err = world.Halfspace(wstar, cfg.Eta)
 	default:
 		return nil, configErr("world %q, want one of %s", cfg.World, strings.Join(Worlds, ", "))
 	}
@@ -400,21 +400,21 @@ func buildWorld(cfg Config, wstar []float64) (*dist.Model, error) {
 // Lifted is the agnostic world of the corruption "lift": y = min(1,
 // relu(w*.x)) except on the region {-q ||w*|| < w*.x <= 0} holding a
 // fraction frac in [0, 0.5] of the Gaussian mass just below the kink, where
-// the label is lifted from 0 to 1. dist.Corrupted corrupts the side where
+// the label is lifted from 0 to 1. world.Corrupted corrupts the side where
 // the ReLU is active, so the labels still vanish where w*.x <= 0 and the
 // Chow vector 2 E[y x] is then exactly the best ReLU along w*; here the
 // corruption sits where every ReLU near w* predicts 0, pulls E[y x] away
-// from the best ReLU, and separates the learners. It is a dist.MultiIndex
+// from the best ReLU, and separates the learners. It is a world.MultiIndex
 // model with one direction (so every exact route of the single-index
 // worlds applies), named "agnostic" (the harness reports its frac and
 // corruption in Result.World).
-func Lifted(wstar []float64, frac float64) (*dist.Model, error) {
+func Lifted(wstar []float64, frac float64) (*world.Model, error) {
 	if !(frac >= 0 && frac <= 0.5) {
-		return nil, fmt.Errorf("%w: agnostic: corrupted fraction %v, want a number in [0, 0.5]", dist.ErrModel, frac)
+		return nil, fmt.Errorf("%w: agnostic: corrupted fraction %v, want a number in [0, 0.5]", world.ErrModel, frac)
 	}
 	nw := hNorm(wstar)
 	if nw == 0 || math.IsNaN(nw) || math.IsInf(nw, 0) {
-		return nil, fmt.Errorf("%w: agnostic: w* = %v has no direction to corrupt along", dist.ErrModel, wstar)
+		return nil, fmt.Errorf("%w: agnostic: w* = %v has no direction to corrupt along", world.ErrModel, wstar)
 	}
 	// The region in s = w*.x: (-q nw, 0] with Phi(0) - Phi(-q) = frac.
 	lo := math.Inf(-1)
@@ -427,11 +427,11 @@ func Lifted(wstar []float64, frac float64) (*dist.Model, error) {
 		}
 		return math.Min(1, math.Max(0, s[0]))
 	}
-	kinks := []dist.Hyper{{A: []float64{1}, C: 0}, {A: []float64{1}, C: 1}}
+	kinks := []world.Hyper{{A: []float64{1}, C: 0}, {A: []float64{1}, C: 1}}
 	if !math.IsInf(lo, 0) {
-		kinks = append(kinks, dist.Hyper{A: []float64{1}, C: lo})
+		kinks = append(kinks, world.Hyper{A: []float64{1}, C: lo})
 	}
-	m, err := dist.MultiIndex("agnostic", [][]float64{wstar}, f, kinks, dist.Noise{}, 0, 1)
+	m, err := world.MultiIndex("agnostic", [][]float64{wstar}, f, kinks, world.Noise{}, 0, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -439,9 +439,9 @@ func Lifted(wstar []float64, frac float64) (*dist.Model, error) {
 }
 
 // World returns the instance's world (hidden from learners).
-func (in *Instance) World() *dist.Model { return in.world }
+func (in *Instance) World() *world.Model { return in.world }
 
-// Describe returns the world's parameters (dist.Model.Describe, with the
+// Describe returns the world's parameters (world.Model.Describe, with the
 // corruption of a lifted world).
 func (in *Instance) Describe() map[string]any {
 	out := make(map[string]any, len(in.desc))
@@ -457,8 +457,8 @@ func (in *Instance) WStar() []float64 { return slices.Clone(in.wstar) }
 // Config returns the configuration, with D filled in.
 func (in *Instance) Config() Config { return in.cfg }
 
-// Opt returns the world's opt (dist.Model.Opt), computed on the first call.
-func (in *Instance) Opt() (dist.OptResult, error) {
+// Opt returns the world's opt (world.Model.Opt), computed on the first call.
+func (in *Instance) Opt() (world.OptResult, error) {
 	c := in.opt
 	c.once.Do(func() { c.res, c.err = in.world.Opt() })
 	return c.res, c.err
@@ -524,7 +524,7 @@ func (in *Instance) Learner(name string, opts learners.Options) (sq.Learner, flo
 type Result struct {
 	Learner string         // the learner's name
 	Oracle  string         // the oracle stack's name, e.g. "ledger(noise(uniform))"
-	World   map[string]any // the world's parameters (dist.Model.Describe)
+	World   map[string]any // the world's parameters (world.Model.Describe)
 	Seed    uint64
 	D       int
 	Tol     float64  // the tolerance the learner was given (or, if it uses its own, the smallest it asked)
@@ -539,7 +539,7 @@ type Result struct {
 	Loss       float64 // exact population square loss E[(h(x) - y)^2] (a rounding residue in (-1e-12, 0) is reported as 0)
 	LossErr    float64 // bound on its numerical error (see LossMethod)
 	LossMethod string
-	Opt        float64 // min over ||w|| <= 1 of the ReLU loss (dist.Model.Opt)
+	Opt        float64 // min over ||w|| <= 1 of the ReLU loss (world.Model.Opt)
 	OptErr     float64
 	OptMethod  string
 	Ratio      float64 // Loss/Opt; NaN when Opt = 0 (compare Loss itself)
@@ -735,14 +735,14 @@ const keyScore uint64 = 0x5c0_4e
 
 // Score returns the population square loss of h under the world:
 //
-//   - a ReLU (sq.ReLU or *sq.ReLU): dist.Model.Loss, closed form for the
+//   - a ReLU (sq.ReLU or *sq.ReLU): world.Model.Loss, closed form for the
 //     realizable and noisy worlds (theory §2.3) and kink-aware quadrature
 //     otherwise, with its error bound;
 //   - a Scorable hypothesis: its ExactLoss;
 //   - anything else: a Monte Carlo mean over MonteCarloN examples from the
 //     stream (seed, keyScore); ErrBound is then 4 standard errors (a
 //     statistical bound, not a certain one), and Method says so.
-func Score(w *dist.Model, h sq.Hypothesis, seed uint64) (ScoreResult, error) {
+func Score(w *world.Model, h sq.Hypothesis, seed uint64) (ScoreResult, error) {
 	var W []float64
 	switch v := h.(type) {
 	case sq.ReLU:
@@ -787,7 +787,7 @@ func isReLU(h sq.Hypothesis) bool {
 
 // monteCarloLoss returns the mean of (h(x) - y)^2 over n examples and its
 // standard error.
-func monteCarloLoss(w *dist.Model, h sq.Hypothesis, seed uint64, n int) (float64, float64) {
+func monteCarloLoss(w *world.Model, h sq.Hypothesis, seed uint64, n int) (float64, float64) {
 	d := w.Setting().D
 	const chunk = 4096
 	x := make([]float64, chunk*d)

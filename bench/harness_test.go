@@ -12,13 +12,13 @@ import (
 
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 // hTruth is a test's own description of a single-index world, written from
 // the definitions (theory §1, dist's doc comments), independent of the code
-// in sq/dist: the conditional mean m(s) and variance v of the label given
+// in world: the conditional mean m(s) and variance v of the label given
 // s = w*.x, the places where m is not smooth, and a sampler of the label.
 type hTruth struct {
 	mean   func(s float64) float64
@@ -334,8 +334,8 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func hRealizable(t *testing.T, w []float64) *dist.Model {
-	m, err := dist.Realizable(w)
+func hRealizable(t *testing.T, w []float64) *world.Model {
+	m, err := world.Realizable(w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -425,8 +425,8 @@ func TestReference(t *testing.T) {
 	if r := Reference([]float64{0, 0}, 1); r[0] != 0 || r[1] != 0 {
 		t.Errorf("reference of w* = 0: %v", r)
 	}
-	a, _ := dist.Clipped(ws, 1)
-	b, _ := dist.Clipped(ref, 1)
+	a, _ := world.Clipped(ws, 1)
+	b, _ := world.Clipped(ref, 1)
 	for _, q := range []*sq.Query{sq.LabelMoment(1), sq.LabelMoment(2)} {
 		var va, vb [1]float64
 		a.Expect(q, va[:])
@@ -456,10 +456,10 @@ func TestLifted(t *testing.T) {
 			t.Errorf("frac %g: E[y] = %.12g, want %.12g", f, ey[0], base+f)
 		}
 	}
-	if _, err := Lifted(ws, 0.51); !errors.Is(err, dist.ErrModel) {
+	if _, err := Lifted(ws, 0.51); !errors.Is(err, world.ErrModel) {
 		t.Errorf("frac 0.51: %v", err)
 	}
-	if _, err := Lifted([]float64{0, 0}, 0.1); !errors.Is(err, dist.ErrModel) {
+	if _, err := Lifted([]float64{0, 0}, 0.1); !errors.Is(err, world.ErrModel) {
 		t.Errorf("w* = 0: %v", err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 func init() {
@@ -40,7 +40,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	// The world: a random unit w*, from the seed.
 	wstar := bench.RandomUnit(*seed, *d) // the w* of `sqsim learn` for this seed
-	world, err := dist.Realizable(wstar)
+	truth, err := world.Realizable(wstar)
 	if err != nil {
 		return err
 	}
@@ -52,20 +52,20 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		w      []float64
 	}
 	runs := []*run{
-		{name: "exact", oracle: oracle.Exact(world)},
-		{name: fmt.Sprintf("noise(tau=%g)", *tol), oracle: oracle.Noisy(world, oracle.Uniform, *seed)},
+		{name: "exact", oracle: oracle.Exact(truth)},
+		{name: fmt.Sprintf("noise(tau=%g)", *tol), oracle: oracle.Noisy(truth, oracle.Uniform, *seed)},
 	}
 	for _, r := range runs {
 		r.ledger = sq.NewLedger()
 		gd := &learners.GD{Step: 1, Steps: *steps, Init: "random", Norm0: 0.5, Tol: *tol}
 		gd.OnStep = func(step int, w []float64) {
-			l, _, err := world.Loss(w)
+			l, _, err := truth.Loss(w)
 			if err != nil {
 				l = math.NaN()
 			}
 			r.losses = append(r.losses, l)
 		}
-		s := &sq.Session{Setting: world.Setting(), Oracle: oracle.Chain(r.oracle, oracle.WithLedger(r.ledger)), Ledger: r.ledger, Rand: sq.Stream(*seed, sq.KeyLearner)}
+		s := &sq.Session{Setting: truth.Setting(), Oracle: oracle.Chain(r.oracle, oracle.WithLedger(r.ledger)), Ledger: r.ledger, Rand: sq.Stream(*seed, sq.KeyLearner)}
 		h, err := gd.Learn(s)
 		if err != nil {
 			return fmt.Errorf("demo: %s oracle: %w", r.name, err)

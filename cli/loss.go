@@ -5,8 +5,8 @@ import (
 	"io"
 	"math"
 
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 func init() {
@@ -55,7 +55,7 @@ func runLoss(args []string, stdout, stderr io.Writer) error {
 	var loss, errBound float64
 	method := "closed form (theory §2.3)"
 	if clipped {
-		m, err := dist.Clipped(wstar, *clip)
+		m, err := world.Clipped(wstar, *clip)
 		if err != nil {
 			return usagef("loss: %v", err)
 		}

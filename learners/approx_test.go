@@ -11,22 +11,22 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 	"gonum.org/v1/gonum/floats"
 )
 
 // apxInstance is a world with its exact opt, best ReLU and E[y^2].
 type apxInstance struct {
 	name  string
-	w     *dist.Model
+	w     *world.Model
 	opt   float64
 	wopt  []float64
 	rstar float64
 	ey2   float64
 }
 
-func apxMake(t testing.TB, name string, w *dist.Model, err error) apxInstance {
+func apxMake(t testing.TB, name string, w *world.Model, err error) apxInstance {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -71,18 +71,18 @@ var (
 func apxBuildGrid(t testing.TB) []apxInstance {
 	u := []float64{0.6, 0.8, 0, 0}
 	var out []apxInstance
-	for _, how := range []dist.Corruption{dist.CorruptFlip, dist.CorruptZero} {
+	for _, how := range []world.Corruption{world.CorruptFlip, world.CorruptZero} {
 		for _, frac := range []float64{0.005, 0.01, 0.02, 0.05, 0.1, 0.2} {
-			w, err := dist.Corrupted(apxScale(u, 0.3), frac, how)
+			w, err := world.Corrupted(apxScale(u, 0.3), frac, how)
 			out = append(out, apxMake(t, fmt.Sprintf("corrupt-%s(%g)", how, frac), w, err))
 		}
 	}
 	for _, sd := range []float64{1e-3, 0.1} {
-		w, err := dist.Noisy(u, dist.Noise{Kind: dist.Gaussian, Param: sd})
+		w, err := world.Noisy(u, world.Noise{Kind: world.Gaussian, Param: sd})
 		out = append(out, apxMake(t, fmt.Sprintf("noisy(sd=%g)", sd), w, err))
 	}
 	for _, c := range []float64{0.5, 1.5} {
-		w, err := dist.Clipped(u, c)
+		w, err := world.Clipped(u, c)
 		out = append(out, apxMake(t, fmt.Sprintf("clipped(%g)", c), w, err))
 	}
 	return out
@@ -189,7 +189,7 @@ func (randomDirection) LearnHalfspace(s *sq.Session) ([]float64, error) {
 func TestApproxBoundBites(t *testing.T) {
 	const eps = 0.01
 	u := []float64{0.6, 0.8, 0, 0, 0, 0, 0, 0}
-	w, err := dist.Noisy(u, dist.Noise{Kind: dist.Gaussian, Param: 1e-3})
+	w, err := world.Noisy(u, world.Noise{Kind: world.Gaussian, Param: 1e-3})
 	in := apxMake(t, "noisy(sd=1e-3)", w, err)
 	C := learners.ApproxConstant(cHSdktz)
 	cb := C*math.Pow(in.opt, 2.0/3) + eps
@@ -262,7 +262,7 @@ func TestApproxConstantDerivation(t *testing.T) {
 // algorithm that a CSQ-only oracle refuses.
 func TestApproxQueriesAndClasses(t *testing.T) {
 	const eps, d = 0.01, 5
-	w, err := dist.Noisy([]float64{0.2, 0.4, -0.4, 0.2, 0.1}, dist.Noise{Kind: dist.Gaussian, Param: 0.1})
+	w, err := world.Noisy([]float64{0.2, 0.4, -0.4, 0.2, 0.1}, world.Noise{Kind: world.Gaussian, Param: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // chowFactor is (1 + sqrt 2)^2 (theory §6.4, §9.5).
@@ -77,8 +77,8 @@ func TestChowTheoryAnchor(t *testing.T) {
 		}
 		return 0.6 * y
 	}
-	m, err := dist.MultiIndex("anchor 6.4", [][]float64{{1, 0, 0}, {0, 1, 0}}, f,
-		[]dist.Hyper{{A: []float64{1, 0}, C: 0}, {A: []float64{1, 0}, C: 1}, {A: []float64{0, 1}, C: 0.5}}, dist.Noise{}, 0, 1)
+	m, err := world.MultiIndex("anchor 6.4", [][]float64{{1, 0, 0}, {0, 1, 0}}, f,
+		[]world.Hyper{{A: []float64{1, 0}, C: 0}, {A: []float64{1, 0}, C: 1}, {A: []float64{0, 1}, C: 0.5}}, world.Noise{}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

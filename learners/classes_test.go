@@ -9,7 +9,7 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // prover is an oracle that, before asking the oracle below, checks that the
@@ -42,7 +42,7 @@ func (p *prover) Answer(q *sq.Query, tau float64, ans []float64) error {
 // (through a Boolean view too: approx).
 func TestLearnersQueriesProved(t *testing.T) {
 	const d = 4
-	w, err := dist.Realizable([]float64{0.6, -0.8, 0, 0})
+	w, err := world.Realizable([]float64{0.6, -0.8, 0, 0})
 	if err != nil {
 		t.Fatal(err)
 	}

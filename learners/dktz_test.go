@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/sqsim/sqsim/learners"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 func TestDKTZRealizable(t *testing.T) {
 	ws := []float64{0.4, -0.2, 0.5, 0.1, -0.4} // ||w*|| = 0.8
-	w, err := dist.Realizable(ws)
+	w, err := world.Realizable(ws)
 	if err != nil {
 		t.Fatal(err)
 	}

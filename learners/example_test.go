@@ -6,7 +6,7 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // Build a registered learner by name with key=value options (what
@@ -14,7 +14,7 @@ import (
 // session over an exact oracle. The learner sees only the Setting and the
 // answers; the world scores its hypothesis with the exact loss.
 func ExampleNew() {
-	world, err := dist.Realizable([]float64{0.6, -0.8, 0, 0})
+	truth, err := world.Realizable([]float64{0.6, -0.8, 0, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -26,8 +26,8 @@ func ExampleNew() {
 	}
 	ledger := sq.NewLedger()
 	s := &sq.Session{
-		Setting: world.Setting(),
-		Oracle:  oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger)),
+		Setting: truth.Setting(),
+		Oracle:  oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger)),
 		Ledger:  ledger,
 		Rand:    sq.Stream(1, sq.KeyLearner),
 	}
@@ -36,7 +36,7 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	loss, _, err := world.Loss(h.(sq.ReLU).W)
+	loss, _, err := truth.Loss(h.(sq.ReLU).W)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -58,7 +58,7 @@ func ExampleNew() {
 // gradient descent from a random start (drawn from the session's stream),
 // which contracts quadratically on a realizable world.
 func ExampleGD() {
-	world, err := dist.Realizable([]float64{0.6, -0.8, 0, 0})
+	truth, err := world.Realizable([]float64{0.6, -0.8, 0, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +69,7 @@ func ExampleGD() {
 		return
 	}
 	g.OnStep = func(step int, w []float64) {
-		loss, _, err := world.Loss(w)
+		loss, _, err := truth.Loss(w)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -80,7 +80,7 @@ func ExampleGD() {
 		}
 		fmt.Printf("step %d: loss %.3e\n", step, loss)
 	}
-	s := &sq.Session{Setting: world.Setting(), Oracle: oracle.Exact(world), Rand: sq.Stream(1, sq.KeyLearner)}
+	s := &sq.Session{Setting: truth.Setting(), Oracle: oracle.Exact(truth), Rand: sq.Stream(1, sq.KeyLearner)}
 	if _, err := g.Learn(s); err != nil {
 		fmt.Println(err)
 	}

@@ -9,13 +9,13 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // gdRun runs a learner against the exact oracle of w behind a CSQ-only
 // filter (these learners ask correlational queries only) and returns the
 // weights and the exact loss.
-func gdRun(t *testing.T, l sq.Learner, w *dist.Model) ([]float64, float64) {
+func gdRun(t *testing.T, l sq.Learner, w *world.Model) ([]float64, float64) {
 	t.Helper()
 	s := &sq.Session{Setting: w.Setting(), Oracle: oracle.Chain(oracle.Exact(w), oracle.WithClasses(sq.Correlational))}
 	h, err := l.Learn(s)
@@ -32,7 +32,7 @@ func gdRun(t *testing.T, l sq.Learner, w *dist.Model) ([]float64, float64) {
 
 func TestFCGRealizable(t *testing.T) {
 	ws := []float64{0.4, -0.2, 0.5, 0.1, -0.4} // ||w*|| = 0.8
-	w, err := dist.Realizable(ws)
+	w, err := world.Realizable(ws)
 	if err != nil {
 		t.Fatal(err)
 	}

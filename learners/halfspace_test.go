@@ -9,8 +9,8 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 // hsViewSession is a session on the Boolean view sign(y - t) of the exact
@@ -27,7 +27,7 @@ func hsViewSession(w sq.World, t float64) (*sq.Session, *sq.Ledger) {
 // about eta sqrt(log 1/eta). The label has Gaussian noise of sd 0.01 only
 // so that the exact oracle may threshold a two-index label (the view at
 // t = 1/2 flips a label with probability Phi(-50)).
-func hsAdversarial(t testing.TB, eta float64) (*dist.Model, []float64) {
+func hsAdversarial(t testing.TB, eta float64) (*world.Model, []float64) {
 	t.Helper()
 	ws := []float64{0.6, 0.8, 0, 0}
 	e := []float64{-0.8, 0.6, 0, 0}
@@ -42,8 +42,8 @@ func hsAdversarial(t testing.TB, eta float64) (*dist.Model, []float64) {
 		}
 		return l
 	}
-	m, err := dist.MultiIndex("adversarial-halfspace", [][]float64{ws, e}, f,
-		[]dist.Hyper{{A: []float64{1, 0}}, {A: []float64{0, 1}, C: b}}, dist.Noise{Kind: dist.Gaussian, Param: 0.01}, 0, 1)
+	m, err := world.MultiIndex("adversarial-halfspace", [][]float64{ws, e}, f,
+		[]world.Hyper{{A: []float64{1, 0}}, {A: []float64{0, 1}, C: b}}, world.Noise{Kind: world.Gaussian, Param: 0.01}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func hsAdversarial(t testing.TB, eta float64) (*dist.Model, []float64) {
 func TestHalfspaceRandomFlips(t *testing.T) {
 	ws := []float64{0.3, -0.4, 0.5, 0.7}
 	for _, eta := range []float64{0, 0.1, 0.3} {
-		w, err := dist.Halfspace(ws, eta)
+		w, err := world.Halfspace(ws, eta)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestHalfspaceAdversarial(t *testing.T) {
 }
 
 func TestHalfspaceNoDirection(t *testing.T) {
-	w, err := dist.Halfspace([]float64{1, 1}, 0.1)
+	w, err := world.Halfspace([]float64{1, 1}, 0.1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // Helpers of the tests of chow, glmtron, surrogate, isotron, hermite, refit
@@ -44,7 +44,7 @@ func laCfg(world string, d int, oracle string, seed uint64) bench.Config {
 
 // laChow returns the exact E[y x] of the world (the world's own Expect, not
 // a learner).
-func laChow(t testing.TB, w *dist.Model) []float64 {
+func laChow(t testing.TB, w *world.Model) []float64 {
 	t.Helper()
 	c := make([]float64, w.Setting().D)
 	if _, err := w.Expect(sq.Chow(len(c)), c); err != nil {
@@ -72,7 +72,7 @@ func laScale(c float64, a []float64) []float64 {
 }
 
 // laAgnosticGrid is a grid of worlds with opt > 0: agnostic corruptions at
-// several levels (both corruptions of dist.Corrupted and the lift of
+// several levels (both corruptions of world.Corrupted and the lift of
 // bench.Lifted), label noise, clipping, and a noisy halfspace, in
 // dimension d with the random unit w* of seed.
 func laAgnosticGrid(d int, seed uint64) []bench.Config {

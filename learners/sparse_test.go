@@ -8,7 +8,7 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // TestSparseHalfspace: with k = 1 the parity family is a noisy halfspace
@@ -18,7 +18,7 @@ import (
 func TestSparseHalfspace(t *testing.T) {
 	w := make([]float64, 9)
 	w[6] = 1
-	world, err := dist.Halfspace(w, 0.1)
+	truth, err := world.Halfspace(w, 0.1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestSparseHalfspace(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := sq.NewLedger()
-	h, err := s.Learn(&sq.Session{Setting: world.Setting(), Oracle: oracle.Chain(oracle.Exact(world), oracle.WithLedger(l)), Ledger: l})
+	h, err := s.Learn(&sq.Session{Setting: truth.Setting(), Oracle: oracle.Chain(oracle.Exact(truth), oracle.WithLedger(l)), Ledger: l})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +50,8 @@ func TestSparseOptions(t *testing.T) {
 		}
 	}
 	s, _ := learners.NewSparse(learners.Options{"k": "4", "max_queries": "100"})
-	world, _ := dist.Halfspace([]float64{1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0)
-	if _, err := s.Learn(&sq.Session{Setting: world.Setting(), Oracle: oracle.Exact(world)}); !errors.Is(err, learners.ErrOption) {
+	truth, _ := world.Halfspace([]float64{1, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0)
+	if _, err := s.Learn(&sq.Session{Setting: truth.Setting(), Oracle: oracle.Exact(truth)}); !errors.Is(err, learners.ErrOption) {
 		t.Errorf("C(10, 4) = 210 > max_queries = 100 accepted: %v", err)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 var benchDims = []int{100, 1000, 10000}
@@ -17,7 +17,7 @@ var benchDims = []int{100, 1000, 10000}
 func BenchmarkExactGrad(b *testing.B) {
 	for _, d := range benchDims {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			m, err := dist.Realizable(randDir(1, d, 1))
+			m, err := world.Realizable(randDir(1, d, 1))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func BenchmarkExactGrad(b *testing.B) {
 func BenchmarkExactFullGrad(b *testing.B) {
 	for _, d := range benchDims {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			m, _ := dist.Realizable(randDir(1, d, 1))
+			m, _ := world.Realizable(randDir(1, d, 1))
 			o := Exact(m)
 			q := sq.Grad(randDir(2, d, 1))
 			ans := make([]float64, d)
@@ -58,7 +58,7 @@ func BenchmarkExactFullGrad(b *testing.B) {
 func BenchmarkExactGradWithQuery(b *testing.B) {
 	for _, d := range benchDims {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			m, _ := dist.Realizable(randDir(1, d, 1))
+			m, _ := world.Realizable(randDir(1, d, 1))
 			o := Exact(m)
 			w := randDir(2, d, 1)
 			ans := make([]float64, d)

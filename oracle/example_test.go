@@ -5,15 +5,15 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // An exact oracle over a realizable world, wrapped in a ledger: the label
 // part of the gradient at w is one correlational vector query.
 func Example() {
-	world, _ := dist.Realizable([]float64{1.5, -0.5})
+	truth, _ := world.Realizable([]float64{1.5, -0.5})
 	ledger := sq.NewLedger()
-	o := oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger))
+	o := oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger))
 
 	w := []float64{0.6, 0.8}
 	g, _ := sq.AskVec(o, sq.GateCorr(w), 1e-6) // E[y 1{w.x > 0} x]
@@ -29,8 +29,8 @@ func Example() {
 // The adversarial oracle answers with a reference world's value whenever the
 // tolerance allows it.
 func ExampleAdversarial() {
-	truth, _ := dist.Realizable([]float64{1, 0})
-	ref, _ := dist.Realizable([]float64{0, 1})
+	truth, _ := world.Realizable([]float64{1, 0})
+	ref, _ := world.Realizable([]float64{0, 1})
 	adv, _ := oracle.Adversarial(truth, ref)
 	q := sq.ReluCorr([]float64{1, 1})
 	// E[y relu(w.x)] is the same under both worlds (symmetry), so the

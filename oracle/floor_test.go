@@ -6,17 +6,17 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // The floor lets the oracle below use all of T, and the ledger above records
 // the asked and the effective tolerance, counting costs at the effective one.
 func TestWithMinTol(t *testing.T) {
-	truth, err := dist.Realizable([]float64{1, 0})
+	truth, err := world.Realizable([]float64{1, 0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := dist.Realizable([]float64{0, 1})
+	ref, err := world.Realizable([]float64{0, 1})
 	if err != nil {
 		t.Fatal(err)
 	}

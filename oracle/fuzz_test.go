@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // FuzzOracleChain: the exact, noise, adversarial and VSTAT oracles, alone
@@ -21,11 +21,11 @@ func FuzzOracleChain(f *testing.F) {
 		}
 	}
 	d := 5
-	truth, err := dist.Realizable([]float64{0.5, -0.4, 0.3, 0.2, 0.6})
+	truth, err := world.Realizable([]float64{0.5, -0.4, 0.3, 0.2, 0.6})
 	if err != nil {
 		f.Fatal(err)
 	}
-	ref, err := dist.Realizable([]float64{-0.5, 0.4, 0.3, -0.2, 0.6})
+	ref, err := world.Realizable([]float64{-0.5, 0.4, 0.3, -0.2, 0.6})
 	if err != nil {
 		f.Fatal(err)
 	}

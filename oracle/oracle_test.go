@@ -8,17 +8,17 @@ import (
 	"testing"
 
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
-func world(t testing.TB, d int) *dist.Model {
+func testWorld(t testing.TB, d int) *world.Model {
 	t.Helper()
 	w := make([]float64, d)
 	r := sq.Stream(42, 1)
 	for i := range w {
 		w[i] = r.NormFloat64() / math.Sqrt(float64(d))
 	}
-	m, err := dist.Clipped(w, 1)
+	m, err := world.Clipped(w, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func within(v, truth []float64, norm sq.Norm, tau float64) bool {
 // (Hoeffding), an L2 query (median of means) and a Euclidean vector query.
 func TestSampleCoverage(t *testing.T) {
 	d := 3
-	m := world(t, d)
+	m := testWorld(t, d)
 	w := []float64{0.5, -0.2, 0.7}
 	gl := sq.GateCorr(w)
 	gl.TolNorm = sq.EuclidNorm
@@ -86,7 +86,7 @@ func TestSampleCoverage(t *testing.T) {
 // TestSampleDeterminism: the same seed gives bit-identical answers with 1, 2
 // and 7 workers.
 func TestSampleDeterminism(t *testing.T) {
-	m := world(t, 5)
+	m := testWorld(t, 5)
 	q := sq.GateCorr([]float64{1, 0, -1, 0.5, 0})
 	var ref []float64
 	for _, workers := range []int{1, 2, 7} {
@@ -108,7 +108,7 @@ func TestSampleDeterminism(t *testing.T) {
 }
 
 func TestSampleClassViolation(t *testing.T) {
-	m := world(t, 2)
+	m := testWorld(t, 2)
 	// Declares |phi| <= 1 but relu(3 x1) exceeds it. Written as a Go
 	// function (a ridge feature), so that Validate cannot refute the class.
 	q := &sq.Query{Name: "liar", Class: sq.Bounded, Bound: 1, Dim: 1,
@@ -128,8 +128,8 @@ func TestSampleClassViolation(t *testing.T) {
 // every query, for both norms, at tolerances from 1e-9 to 10.
 func TestNeverOutsideTau(t *testing.T) {
 	d := 4
-	m := world(t, d)
-	ref, err := dist.Realizable([]float64{0, 0, 0, 1})
+	m := testWorld(t, d)
+	ref, err := world.Realizable([]float64{0, 0, 0, 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestNeverOutsideTau(t *testing.T) {
 // TestAdversaryAnswersReference: when the reference's value is within tau,
 // the adversary returns it exactly.
 func TestAdversaryAnswersReference(t *testing.T) {
-	m := world(t, 2)
+	m := testWorld(t, 2)
 	adv, _ := Adversarial(m, m)
 	q := sq.GateCorr([]float64{1, 1})
 	v, _ := sq.AskVec(adv, q, 1e-3)
@@ -182,7 +182,7 @@ func TestAdversaryAnswersReference(t *testing.T) {
 }
 
 func TestVSTAT(t *testing.T) {
-	m := world(t, 2)
+	m := testWorld(t, 2)
 	o, err := VSTAT(m, 1e4, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestVSTAT(t *testing.T) {
 // TestLedgerCounts checks every counter of the ledger on a known sequence.
 func TestLedgerCounts(t *testing.T) {
 	d := 3
-	m := world(t, d)
+	m := testWorld(t, d)
 	l := sq.NewLedger()
 	o := Chain(Exact(m), WithLedger(l))
 	w := []float64{1, 2, 3}
@@ -255,7 +255,7 @@ func TestLedgerCounts(t *testing.T) {
 // back and replays it: every answer is bit-identical.
 func TestReplayBitExact(t *testing.T) {
 	d := 4
-	m := world(t, d)
+	m := testWorld(t, d)
 	l := sq.NewLedger()
 	o := Chain(Noisy(m, Uniform, 3), WithLedger(l))
 	run := func(o sq.Oracle) [][]float64 {
@@ -308,7 +308,7 @@ func TestReplayBitExact(t *testing.T) {
 
 func TestBudgetCacheClasses(t *testing.T) {
 	d := 2
-	m := world(t, d)
+	m := testWorld(t, d)
 	o := Chain(Exact(m), WithBudget(sq.Budget{MaxQueries: 2}))
 	q := sq.ReluCorr([]float64{1, 0})
 	for i := 0; i < 2; i++ {
@@ -351,7 +351,7 @@ func TestBudgetCacheClasses(t *testing.T) {
 }
 
 func TestBadRequests(t *testing.T) {
-	m := world(t, 2)
+	m := testWorld(t, 2)
 	so, _ := Sample(m, SampleOptions{})
 	for _, o := range []sq.Oracle{Exact(m), Noisy(m, Uniform, 1), so} {
 		for _, tau := range []float64{0, -1, math.NaN(), math.Inf(1)} {
@@ -375,8 +375,8 @@ func FuzzOracleInvariants(f *testing.F) {
 	f.Add(0.3, -0.4, 1.0, 1e-3, uint8(0))
 	f.Add(0.0, 0.0, 0.0, 1e-9, uint8(1))
 	f.Add(1e6, -1e-6, 3.0, 5.0, uint8(2))
-	m := world(f, 2)
-	ref, _ := dist.Realizable([]float64{0, 1})
+	m := testWorld(f, 2)
+	ref, _ := world.Realizable([]float64{0, 1})
 	f.Fuzz(func(t *testing.T, a, b, c, tau float64, which uint8) {
 		for _, v := range []float64{a, b, c, tau} {
 			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e8 {
@@ -416,7 +416,7 @@ func FuzzOracleInvariants(f *testing.F) {
 // TestGOMAXPROCS: the same seed gives bit-identical answers with
 // GOMAXPROCS = 1 and 2 (the default worker count follows GOMAXPROCS).
 func TestGOMAXPROCS(t *testing.T) {
-	m := world(t, 6)
+	m := testWorld(t, 6)
 	q := sq.Grad([]float64{0.3, -0.1, 0.2, 0, 0.5, -0.4})
 	answer := func(procs int) []float64 {
 		prev := runtime.GOMAXPROCS(procs)
@@ -441,7 +441,7 @@ func TestGOMAXPROCS(t *testing.T) {
 // oracle sizes its sample from a pilot second moment instead, and its
 // answers still cover the truth.
 func TestSampleUnboundedLabels(t *testing.T) {
-	m, err := dist.Realizable([]float64{1.5, 0.5, -1})
+	m, err := world.Realizable([]float64{1.5, 0.5, -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sqsim/sqsim/internal/kern"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 func randDir(seed uint64, d int, scale float64) []float64 {
@@ -71,7 +71,7 @@ func maxAbs(v []float64) float64 {
 func TestFusedMatchesEvaluator(t *testing.T) {
 	defer kern.SetImpl(kern.Impl())
 	for _, d := range []int{2, 7, 33, 100} {
-		m, err := dist.Noisy(randDir(5, d, 1.2), dist.Noise{Kind: dist.Rademacher, Param: 0.1})
+		m, err := world.Noisy(randDir(5, d, 1.2), world.Noise{Kind: world.Rademacher, Param: 0.1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestFusedPlans(t *testing.T) {
 // number of workers.
 func TestPoolDeterminism(t *testing.T) {
 	d := 24
-	m := world(t, d)
+	m := testWorld(t, d)
 	n := 5000
 	ref, err := newPool(m, n, 11, 1)
 	if err != nil {
@@ -192,7 +192,7 @@ func TestPoolDeterminism(t *testing.T) {
 // TestPoolPrefix: a pool is the prefix of a larger pool with the same seed,
 // and a different seed gives a different pool.
 func TestPoolPrefix(t *testing.T) {
-	m := world(t, 3)
+	m := testWorld(t, 3)
 	small, _ := NewPool(m, 1500, 3)
 	big, _ := NewPool(m, 4000, 3)
 	other, _ := NewPool(m, 1500, 4)
@@ -221,7 +221,7 @@ func TestPoolPrefix(t *testing.T) {
 // ledger records the pool, Strict refuses small pools, Close is final.
 func TestPoolOracle(t *testing.T) {
 	d := 4
-	m := world(t, d)
+	m := testWorld(t, d)
 	p, err := NewPool(m, 200000, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +279,7 @@ func TestPoolOracle(t *testing.T) {
 // on a Go function that lies.
 func TestPoolClassViolation(t *testing.T) {
 	d := 3
-	m := world(t, d)
+	m := testWorld(t, d)
 	p, _ := NewPool(m, 3000, 2)
 	defer p.Close()
 	o, _ := FromPool(p, PoolOptions{})
@@ -304,7 +304,7 @@ func TestPoolClassViolation(t *testing.T) {
 // kernels; its answers agree with the evaluator's on the same examples.
 func TestSampleFused(t *testing.T) {
 	d := 20
-	m := world(t, d)
+	m := testWorld(t, d)
 	defer func() { useFused = true }()
 	for _, q := range fusedQueries(d) {
 		var got [2][]float64

@@ -8,7 +8,7 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // replayStep is one query of the replay fixture.
@@ -32,7 +32,7 @@ func replayFixture() []replayStep {
 // returns the trace, the entries and the answers.
 func recordFixture(t testing.TB, floor float64) ([]byte, []sq.Entry, [][]float64) {
 	t.Helper()
-	m, err := dist.Realizable([]float64{0.6, 0.8, 0})
+	m, err := world.Realizable([]float64{0.6, 0.8, 0})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sq/gauss"
+	"github.com/sqsim/sqsim/world"
 )
 
 // badWorld answers every query with the value v and error bound eb, and
@@ -35,13 +35,13 @@ func (w badWorld) Expect(q *sq.Query, out []float64) (float64, error) {
 	return w.eb, nil
 }
 
-func realizable(t *testing.T, d int) *dist.Model {
+func realizable(t *testing.T, d int) *world.Model {
 	t.Helper()
 	w := make([]float64, d)
 	for i := range w {
 		w[i] = 1 / math.Sqrt(float64(d)) * float64(1+i%3) / 2
 	}
-	m, err := dist.Realizable(w)
+	m, err := world.Realizable(w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func realizable(t *testing.T, d int) *dist.Model {
 func TestNilConstructors(t *testing.T) {
 	q := sq.LabelMoment(1)
 	ans := make([]float64, 1)
-	var nilModel *dist.Model
+	var nilModel *world.Model
 	for name, o := range map[string]sq.Oracle{
 		"Exact(nil)":            Exact(nil),
 		"Exact(typed nil)":      Exact(nilModel),
@@ -157,7 +157,7 @@ func TestNonFiniteAnswers(t *testing.T) {
 func TestEuclideanTinyTau(t *testing.T) {
 	d := 6
 	truth := realizable(t, d)
-	ref, err := dist.Realizable(make([]float64, d))
+	ref, err := world.Realizable(make([]float64, d))
 	if err != nil {
 		t.Fatal(err)
 	}

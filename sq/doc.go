@@ -131,12 +131,12 @@
 //
 // A run wires a world, an oracle stack and a ledger into a session:
 //
-//	world, err := dist.Realizable([]float64{0.6, -0.8})
+//	truth, err := world.Realizable([]float64{0.6, -0.8})
 //	...
 //	ledger := sq.NewLedger()
 //	s := &sq.Session{
-//		Setting: world.Setting(),
-//		Oracle:  oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger)),
+//		Setting: truth.Setting(),
+//		Oracle:  oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger)),
 //		Ledger:  ledger,
 //		Rand:    sq.Stream(seed, sq.KeyLearner),
 //	}
@@ -158,7 +158,7 @@
 // # Where to go next
 //
 //   - package oracle: the oracles and middleware;
-//   - package sq/dist: the worlds (realizable, clipped, noisy, agnostic,
+//   - package world: the worlds (realizable, clipped, noisy, agnostic,
 //     halfspace, multi-index) with exact losses and opt;
 //   - package learners: the registered learners (gd, chow, refit, sparse,
 //     ...) and how to register one;

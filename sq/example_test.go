@@ -7,7 +7,7 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // chowLearner is the smallest SQ learner of a ReLU: one vector query, the
@@ -31,15 +31,15 @@ func (l chowLearner) Learn(s *sq.Session) (sq.Hypothesis, error) {
 // oracle wrapped in the ledger, so every query is counted. The learner
 // sees the Setting and the answers, never the world or w*.
 func ExampleSession() {
-	world, err := dist.Realizable([]float64{0.6, -0.8, 0})
+	truth, err := world.Realizable([]float64{0.6, -0.8, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ledger := sq.NewLedger()
 	s := &sq.Session{
-		Setting: world.Setting(),
-		Oracle:  oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger)),
+		Setting: truth.Setting(),
+		Oracle:  oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger)),
 		Ledger:  ledger,
 		Rand:    sq.Stream(1, sq.KeyLearner),
 	}
@@ -117,13 +117,13 @@ func ExampleQuery() {
 // costs: the sample cost sum (B/tau)^2 and the raw sum 1/tau^2. Queries
 // asked in one Round share an adaptivity round.
 func ExampleLedger() {
-	world, err := dist.Realizable([]float64{1, 0})
+	truth, err := world.Realizable([]float64{1, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ledger := sq.NewLedger()
-	o := oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger))
+	o := oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger))
 	w := []float64{1.8, 2.4} // ||w|| = 3
 	err = ledger.Round(func() error {
 		if _, err := sq.AskVec(o, sq.GateCorr(w), 1e-2); err != nil { // dim 2, B = 1/sqrt 2
@@ -173,13 +173,13 @@ func ExampleLedger() {
 // A tolerance floor answers a query asked below it at the floor; the
 // ledger above records both tolerances and counts the effective one.
 func ExampleTolFloor() {
-	world, err := dist.Realizable([]float64{1, 0})
+	truth, err := world.Realizable([]float64{1, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ledger := sq.NewLedger()
-	o := oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger), oracle.WithMinTol(1e-2))
+	o := oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger), oracle.WithMinTol(1e-2))
 	if _, err := sq.Ask(o, sq.LabelMoment(1), 1e-4); err != nil {
 		fmt.Println(err)
 		return
@@ -213,15 +213,15 @@ func (greedy) Learn(s *sq.Session) (sq.Hypothesis, error) {
 // A budget in the oracle chain stops a learner at its limit with a
 // *sq.BudgetError; the queries answered before it are in the ledger.
 func ExampleBudget() {
-	world, err := dist.Realizable([]float64{1, 0, 0})
+	truth, err := world.Realizable([]float64{1, 0, 0})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ledger := sq.NewLedger()
 	s := &sq.Session{
-		Setting: world.Setting(),
-		Oracle: oracle.Chain(oracle.Exact(world), oracle.WithLedger(ledger),
+		Setting: truth.Setting(),
+		Oracle: oracle.Chain(oracle.Exact(truth), oracle.WithLedger(ledger),
 			oracle.WithBudget(sq.Budget{MaxQueries: 5})),
 		Ledger: ledger,
 		Rand:   sq.Stream(1, sq.KeyLearner),

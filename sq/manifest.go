@@ -26,7 +26,7 @@ type Manifest struct {
 	Command string   `json:"command"`
 	Args    []string `json:"args,omitempty"`
 
-	// World is the world and its parameters (dist.Model.Describe, plus
+	// World is the world and its parameters (world.Model.Describe, plus
 	// "wstar" when w* was given rather than drawn from the world stream).
 	// The learner never sees it.
 	World map[string]any `json:"world,omitempty"`

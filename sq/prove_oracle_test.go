@@ -9,14 +9,14 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // TestCSQRefusesY2: a CSQ-restricted stack refuses a query that declares
 // itself correlational but has a y^2 term, before the oracle below sees it;
 // the exact oracle alone refuses it too (Validate).
 func TestCSQRefusesY2(t *testing.T) {
-	w, err := dist.Realizable([]float64{0.6, 0.8})
+	w, err := world.Realizable([]float64{0.6, 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCSQRefusesY2(t *testing.T) {
 // restricting oracle unless it is told to trust declared classes, and the
 // trust is recorded in the oracle's name, which the ledger keeps.
 func TestWithClassesTrust(t *testing.T) {
-	w, err := dist.Realizable([]float64{0.6, 0.8})
+	w, err := world.Realizable([]float64{0.6, 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestWithClassesTrust(t *testing.T) {
 
 // TestAskNoPanic: the entry points of 6b return errors for bad input.
 func TestAskNoPanic(t *testing.T) {
-	w, err := dist.Realizable([]float64{0.6, 0.8})
+	w, err := world.Realizable([]float64{0.6, 0.8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestThresholdViewNoPanic(t *testing.T) {
 		t.Errorf("nil inner: %v (%s)", err, v.Name())
 	}
 	q := &sq.Query{Name: "f(y)", Class: sq.L2, Dim: 1, Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelFunc}, Feature: sq.Feature{Kind: sq.FeatOne}}}}
-	w, err := dist.Realizable([]float64{1, 0})
+	w, err := world.Realizable([]float64{1, 0})
 	if err != nil {
 		t.Fatal(err)
 	}

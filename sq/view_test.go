@@ -8,7 +8,7 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // recorder is an oracle that remembers the last query and tolerance and
@@ -51,7 +51,7 @@ func TestThresholdViewMapsAndForwards(t *testing.T) {
 // The view of the exact oracle agrees with the same query written directly
 // with the label sign(y - t), and with E[sign(y - t)] = 2 P[y > t] - 1.
 func TestThresholdViewExact(t *testing.T) {
-	w, err := dist.Corrupted([]float64{0.6, -0.8, 0}, 0.1, dist.CorruptFlip)
+	w, err := world.Corrupted([]float64{0.6, -0.8, 0}, 0.1, world.CorruptFlip)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestThresholdViewRefuses(t *testing.T) {
 	}
 	// A CSQ-only oracle below the view refuses: the mapped queries are not
 	// correlational.
-	w, err := dist.Realizable([]float64{1, 0})
+	w, err := world.Realizable([]float64{1, 0})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sqtest"
+	"github.com/sqsim/sqsim/world"
 )
 
 // recorder is a sqtest.TB that keeps the messages instead of failing.
@@ -66,7 +66,7 @@ func (o *brokenOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
 }
 
 func TestKitReportsBrokenOracles(t *testing.T) {
-	truth, err := dist.Clipped(wstar, 1)
+	truth, err := world.Clipped(wstar, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestKitReportsBrokenOracles(t *testing.T) {
 
 // brokenWorld departs from the contract in the way its flags say.
 type brokenWorld struct {
-	*dist.Model
+	*world.Model
 	shift, wideLabels, globalRand bool
 }
 
@@ -148,7 +148,7 @@ func TestKitReportsBrokenWorlds(t *testing.T) {
 		{"sample not reproducible", &brokenWorld{globalRand: true}, "Sample is not reproducible"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			m, err := dist.Clipped(wstar, 1)
+			m, err := world.Clipped(wstar, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func (l *brokenLearner) Learn(s *sq.Session) (sq.Hypothesis, error) {
 }
 
 func TestKitReportsBrokenLearners(t *testing.T) {
-	world, err := sqtest.LearnerWorld()
+	wld, err := sqtest.LearnerWorld()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func TestKitReportsBrokenLearners(t *testing.T) {
 		want string
 	}{
 		{"bypasses the tolerance", brokenLearner{belowTol: true}, "at tolerance 0.001, below tol"},
-		{"bypasses the session", brokenLearner{bypass: true, own: oracle.Exact(world)}, "asked no query"},
+		{"bypasses the session", brokenLearner{bypass: true, own: oracle.Exact(wld)}, "asked no query"},
 		{"not deterministic", brokenLearner{globalRnd: true}, "not deterministic"},
 		{"panics", brokenLearner{panics: true}, "Learn panicked"},
 		{"no hypothesis", brokenLearner{nilHyp: true}, "neither a hypothesis nor an error"},

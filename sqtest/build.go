@@ -5,14 +5,14 @@ package sqtest
 import (
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // LearnerWorld returns the default world of Learner: the realizable ReLU
 // y = relu(w*.x) in dimension 4 with w* = (0.6, -0.4, 0.3, 0.5) (norm
 // about 0.91).
 func LearnerWorld() (sq.World, error) {
-	return dist.Realizable([]float64{0.6, -0.4, 0.3, 0.5})
+	return world.Realizable([]float64{0.6, -0.4, 0.3, 0.5})
 }
 
 // exactOracle is the oracle Learner answers from.

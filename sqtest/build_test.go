@@ -12,15 +12,15 @@ import (
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sqtest"
+	"github.com/sqsim/sqsim/world"
 )
 
 var wstar = []float64{0.6, -0.4, 0.3, 0.5}
 
 // worlds returns a function that keeps a world or fails t.
-func worlds(t testing.TB) func(*dist.Model, error) *dist.Model {
-	return func(w *dist.Model, err error) *dist.Model {
+func worlds(t testing.TB) func(*world.Model, error) *world.Model {
+	return func(w *world.Model, err error) *world.Model {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -40,9 +40,9 @@ type oracleCase struct {
 
 func oracleCases(t *testing.T) []oracleCase {
 	must := worlds(t)
-	truth := must(dist.Clipped(wstar, 1))
-	other := must(dist.Corrupted(wstar, 0.2, dist.CorruptFlip))
-	small := must(dist.Clipped(wstar[:2], 1))
+	truth := must(world.Clipped(wstar, 1))
+	other := must(world.Corrupted(wstar, 0.2, world.CorruptFlip))
+	small := must(world.Clipped(wstar[:2], 1))
 	return []oracleCase{
 		{name: "exact", truth: truth, build: func() (sq.Oracle, error) { return oracle.Exact(truth), nil },
 			opts: []sqtest.Option{sqtest.Deterministic()}},
@@ -88,17 +88,17 @@ type worldCase struct {
 func worldCases(t *testing.T) []worldCase {
 	must := worlds(t)
 	v2 := [][]float64{{0.6, -0.4, 0.3, 0.5}, {0, 0.5, 0.5, -0.5}}
-	multi := must(dist.MultiIndex("max-relu", v2, func(s []float64) float64 {
+	multi := must(world.MultiIndex("max-relu", v2, func(s []float64) float64 {
 		return math.Max(0, math.Max(s[0], s[1]))
-	}, []dist.Hyper{{A: []float64{1, 0}}, {A: []float64{0, 1}}, {A: []float64{1, -1}}}, dist.Noise{}, 0, math.Inf(1)))
+	}, []world.Hyper{{A: []float64{1, 0}}, {A: []float64{0, 1}}, {A: []float64{1, -1}}}, world.Noise{}, 0, math.Inf(1)))
 	return []worldCase{
-		{"realizable", must(dist.Realizable(wstar))},
-		{"noisy/gaussian", must(dist.Noisy(wstar, dist.Noise{Kind: dist.Gaussian, Param: 0.3}))},
-		{"noisy/rademacher", must(dist.Noisy(wstar, dist.Noise{Kind: dist.Rademacher, Param: 0.2}))},
-		{"clipped", must(dist.Clipped(wstar, 0.5))},
-		{"corrupted/flip", must(dist.Corrupted(wstar, 0.2, dist.CorruptFlip))},
-		{"corrupted/zero", must(dist.Corrupted(wstar, 0.2, dist.CorruptZero))},
-		{"halfspace", must(dist.Halfspace(wstar, 0.1))},
+		{"realizable", must(world.Realizable(wstar))},
+		{"noisy/gaussian", must(world.Noisy(wstar, world.Noise{Kind: world.Gaussian, Param: 0.3}))},
+		{"noisy/rademacher", must(world.Noisy(wstar, world.Noise{Kind: world.Rademacher, Param: 0.2}))},
+		{"clipped", must(world.Clipped(wstar, 0.5))},
+		{"corrupted/flip", must(world.Corrupted(wstar, 0.2, world.CorruptFlip))},
+		{"corrupted/zero", must(world.Corrupted(wstar, 0.2, world.CorruptZero))},
+		{"halfspace", must(world.Halfspace(wstar, 0.1))},
 		{"multiindex", multi},
 	}
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
 	"github.com/sqsim/sqsim/sqtest"
+	"github.com/sqsim/sqsim/world"
 )
 
 // chowLearner is a user's learner: w = 2 E[y x], asked at its tolerance.
@@ -50,7 +50,7 @@ func ExampleLearner() {
 
 // A user checks their own oracle, here the exact oracle, against the world it answers about.
 func ExampleOracle() {
-	truth, err := dist.Clipped([]float64{0.6, -0.4, 0.3, 0.5}, 1)
+	truth, err := world.Clipped([]float64{0.6, -0.4, 0.3, 0.5}, 1)
 	if err != nil {
 		panic(err)
 	}

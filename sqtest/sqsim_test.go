@@ -26,7 +26,7 @@ func TestSqsimOracles(t *testing.T) {
 	}
 }
 
-// The kit passes every world kind of sq/dist.
+// The kit passes every world kind of package world.
 func TestSqsimWorlds(t *testing.T) {
 	for _, c := range worldCases(t) {
 		t.Run(c.name, func(t *testing.T) {

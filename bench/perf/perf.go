@@ -22,7 +22,7 @@ import (
 	"github.com/sqsim/sqsim/internal/kern"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // Workloads lists the workload names in the order a full run takes them.
@@ -206,11 +206,11 @@ func unit(seed, key uint64, d int) []float64 {
 // times one query over it through the pool oracle: sq.Grad(w) (grad) or
 // sq.ReluBatch(W) with m rows (batch).
 func runPool(cfg Config, res *Result) error {
-	world, err := dist.Realizable(unit(cfg.Seed, 1, cfg.D))
+	truth, err := world.Realizable(unit(cfg.Seed, 1, cfg.D))
 	if err != nil {
 		return err
 	}
-	pool, err := oracle.NewPool(world, cfg.N, cfg.Seed)
+	pool, err := oracle.NewPool(truth, cfg.N, cfg.Seed)
 	if err != nil {
 		return err
 	}
@@ -250,11 +250,11 @@ func exactQueries(d int) int { return max(20, 2_000_000/(d+10)) }
 // gauss.ReluStepX), for a realizable world, on each thread at once; the
 // query is built once (building it clones w: one allocation, the learner's).
 func runExact(cfg Config, res *Result) error {
-	world, err := dist.Realizable(unit(cfg.Seed, 1, cfg.D))
+	truth, err := world.Realizable(unit(cfg.Seed, 1, cfg.D))
 	if err != nil {
 		return err
 	}
-	o := oracle.Exact(world)
+	o := oracle.Exact(truth)
 	k := exactQueries(cfg.D)
 	qs := make([]*sq.Query, cfg.Threads)
 	outs := make([][]float64, cfg.Threads)

@@ -21,7 +21,7 @@ import (
 // Lengths: these functions are the hot path of the exact oracle and of
 // population gradient descent, so they do not validate their arguments.
 // Callers guarantee len(v) == len(w) and len(out) >= len(w); the public entry
-// points of the other packages (sq, sq/dist, oracle) validate dimensions before
+// points of the other packages (sq, world, oracle) validate dimensions before
 // calling here. A shorter v or out makes the function panic with an index
 // out of range error; that is a programming error of the caller, never a
 // reaction to user input. None of these functions allocates.

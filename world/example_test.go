@@ -1,16 +1,16 @@
-package dist_test
+package world_test
 
 import (
 	"fmt"
 
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/sq/dist"
+	"github.com/sqsim/sqsim/world"
 )
 
 // An agnostic world: labels min(1, relu(w*.x)) flipped to 1 - y on a region
 // holding 10% of the mass. opt > 0 and the corruption depends on x.
 func ExampleCorrupted() {
-	m, _ := dist.Corrupted([]float64{0.8, 0.6}, 0.1, dist.CorruptFlip)
+	m, _ := world.Corrupted([]float64{0.8, 0.6}, 0.1, world.CorruptFlip)
 	res, _ := m.Opt()
 	loss, _, _ := m.Loss([]float64{0.8, 0.6})
 	fmt.Printf("opt %.4f, loss of w* %.4f\n", res.Opt, loss)

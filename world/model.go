@@ -13,7 +13,7 @@
 //
 // Learners never import this package: they see a world only through an
 // oracle (package oracle).
-package dist
+package world
 
 import (
 	"errors"

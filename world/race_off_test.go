@@ -1,5 +1,5 @@
 //go:build !race
 
-package dist
+package world
 
 const raceEnabled = false
