@@ -26,6 +26,10 @@ type Manifest struct {
 	Command string   `json:"command"`
 	Args    []string `json:"args,omitempty"`
 
+	// Config is the command's own configuration (a sweep's spec, a game's
+	// d, k, tau, ...), for commands whose run is not one learner on one world.
+	Config map[string]any `json:"config,omitempty"`
+
 	// World is the world and its parameters (world.Model.Describe, plus
 	// "wstar" when w* was given rather than drawn from the world stream).
 	// The learner never sees it.
