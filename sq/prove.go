@@ -326,217 +326,237 @@ func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 		}
 		return p
 	}
-	B := q.BoundOrOne()
-	p.b = B
-	ok := func(v float64) bool { return v <= B*(1+proofSlack) }
-	labelRange := math.Max(math.Abs(labelMin), math.Abs(labelMax))
-	if math.IsNaN(labelRange) {
-		labelRange = inf
+	p.b = q.BoundOrOne()
+	pr := prover{boolOK: true, labelRange: math.Max(math.Abs(labelMin), math.Abs(labelMax))}
+	if math.IsNaN(pr.labelRange) {
+		pr.labelRange = inf
 	}
+	// Phase 1: bound every term, pooling terms of one label and direction
+	// into groups (their sum is bounded jointly, e.g. relu(w.x) - w.x).
+	for j := range q.Terms {
+		pr.term(j, &q.Terms[j])
+	}
+	pr.flushGroups()
+	// Phase 2: read the classes off the bounds.
+	pr.conclude(&p, labelMin >= -1 && labelMax <= 1)
+	return p
+}
 
-	var groups [maxGroups]dirGroup
-	ng := 0
-	sup, rms, hrms := 0.0, 0.0, 0.0
-	nonzero := 0          // non-zero groups/terms
-	boolOK := true        // every non-zero part so far is {0,1}-valued
-	boolWhy := whyNot{}   // why Boolean fails
-	linWhy := whyNot{}    // why phi = y h(x) fails (refuted)
-	opaqueLin := whyNot{} // why linearity is unproven
-	opaque := whyNot{}    // the first opaque term (bounds unproven)
-	unbounded := whyNot{} // the first unbounded term
-	declaredH := false    // h contains a Go function
+// prover accumulates the bounds of a query's terms (proveTerms). It lives
+// on the stack: proving allocates nothing (TestValidateAllocs).
+type prover struct {
+	labelRange float64 // max |y| over the label range
 
-	// addPart accounts for one bounded part: a label functional times a
-	// feature with the given sup, rms and {0,1}-ness.
-	addPart := func(j int, l *Label, fsup, frms float64, fbool bool) {
-		if fsup == 0 && frms == 0 {
-			return // identically zero
+	groups [maxGroups]dirGroup
+	ng     int
+
+	sup, rms, hrms float64 // sums of sup|phi|, RMS phi and RMS h bounds
+	nonzero        int     // non-zero groups/terms
+	boolOK         bool    // every non-zero part so far is {0,1}-valued
+	boolWhy        whyNot  // why Boolean fails
+	linWhy         whyNot  // why phi = y h(x) fails (refuted)
+	opaqueLin      whyNot  // why linearity is unproven
+	opaque         whyNot  // the first opaque term (bounds unproven)
+	unbounded      whyNot  // the first unbounded term
+	declaredH      bool    // h contains a Go function
+}
+
+// addPart accounts for one bounded part: a label functional times a
+// feature with the given sup, rms and {0,1}-ness.
+func (pr *prover) addPart(j int, l *Label, fsup, frms float64, fbool bool) {
+	if fsup == 0 && frms == 0 {
+		return // identically zero
+	}
+	// The form y*h(x) concerns every label, not only those in range.
+	if l.Kind != LabelY && pr.linWhy.code == whyNone {
+		pr.linWhy = whyNot{code: whyNotLinear, term: j}
+	}
+	lsup := labelSup(l, pr.labelRange)
+	if lsup == 0 {
+		return
+	}
+	pr.nonzero++
+	if pr.boolOK {
+		lbool := l.Kind == LabelOne || l.Kind == LabelAbove
+		switch {
+		case pr.nonzero > 1:
+			pr.boolOK, pr.boolWhy = false, whyNot{code: whyManyTerms}
+		case !lbool || !fbool:
+			pr.boolOK, pr.boolWhy = false, whyNot{code: whyNotBoolean, term: j}
 		}
-		// The form y*h(x) concerns every label, not only those in range.
-		if l.Kind != LabelY && linWhy.code == whyNone {
-			linWhy = whyNot{code: whyNotLinear, term: j}
+	}
+	if (math.IsInf(fsup, 1) || math.IsInf(lsup, 1)) && pr.unbounded.code == whyNone {
+		pr.unbounded = whyNot{code: whyUnbounded, term: j}
+	}
+	pr.sup += lsup * fsup
+	pr.rms += lsup * frms
+	pr.hrms += frms
+}
+
+// markOpaque records the first term whose values the proof cannot read,
+// for the bounds and for the correlational form alike.
+func (pr *prover) markOpaque(code whyCode, j int) {
+	if pr.opaque.code == whyNone {
+		pr.opaque = whyNot{code: code, term: j}
+	}
+	if pr.opaqueLin.code == whyNone {
+		pr.opaqueLin = whyNot{code: code, term: j}
+	}
+}
+
+// markGoFunc records a term whose feature is a Go function of x (its bound
+// is declared, not proved); it may still have the form y h(x).
+func (pr *prover) markGoFunc(code whyCode, j int, t *Term) {
+	pr.nonzero++
+	if pr.opaque.code == whyNone {
+		pr.opaque = whyNot{code: code, term: j}
+	}
+	if t.Label.Kind != LabelY && pr.linWhy.code == whyNone {
+		pr.linWhy = whyNot{code: whyNotLinear, term: j}
+	}
+	pr.declaredH = true
+}
+
+// term bounds the j-th term.
+func (pr *prover) term(j int, t *Term) {
+	if t.Joint != nil {
+		// Counted even with a zero coefficient: 0 * G(U x, y) is NaN
+		// when G is not finite.
+		pr.nonzero++
+		pr.markOpaque(whyJoint, j)
+		return
+	}
+	if t.Label.Kind == LabelFunc {
+		// Counted even with a zero coefficient: 0 * Func(y) is NaN
+		// when Func(y) is not finite.
+		pr.nonzero++
+		pr.markOpaque(whyLabelFunc, j)
+		return
+	}
+	if t.Coef == 0 {
+		return
+	}
+	c, f := t.Coef, &t.Feature
+	switch f.Kind {
+	case FeatOne, FeatLinear, FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
+		var w []float64
+		if f.Kind != FeatOne && f.Kind != FeatLinear {
+			w = f.W
+			if allZero(w) {
+				return // the feature is identically zero
+			}
 		}
-		lsup := labelSup(l, labelRange)
-		if lsup == 0 {
+		vec := f.Kind == FeatLinear || f.Kind == FeatStepX || f.Kind == FeatReluX
+		if !pr.addToGroup(j, t, w, vec, f.Kind, c) {
+			one := dirGroup{label: &t.Label, w: w, vec: vec, first: j}
+			one.add(f.Kind, c)
+			s, r, bl := one.stats()
+			pr.addPart(j, &t.Label, s, r, bl)
+		}
+	case FeatHermite:
+		deg, good := hermiteDegree(f)
+		switch {
+		case !good:
+			pr.markGoFunc(whyBadHermite, j, t)
+		case deg == 0: // H_0 = 1
+			if !pr.addToGroup(j, t, nil, false, FeatOne, c) {
+				pr.addPart(j, &t.Label, math.Abs(c), math.Abs(c), c == 1)
+			}
+		default:
+			pr.addPart(j, &t.Label, math.Inf(1), math.Abs(c), false)
+		}
+	case FeatReluRows:
+		m := 0.0
+		for _, row := range f.U {
+			m = math.Max(m, safeNorm(row))
+		}
+		if m == 0 {
 			return
 		}
-		nonzero++
-		if boolOK {
-			lbool := l.Kind == LabelOne || l.Kind == LabelAbove
-			switch {
-			case nonzero > 1:
-				boolOK, boolWhy = false, whyNot{code: whyManyTerms}
-			case !lbool || !fbool:
-				boolOK, boolWhy = false, whyNot{code: whyNotBoolean, term: j}
-			}
-		}
-		if math.IsInf(fsup, 1) && unbounded.code == whyNone {
-			unbounded = whyNot{code: whyUnbounded, term: j}
-		}
-		if math.IsInf(lsup, 1) && unbounded.code == whyNone {
-			unbounded = whyNot{code: whyUnbounded, term: j}
-		}
-		sup += lsup * fsup
-		rms += lsup * frms
-		hrms += frms
+		pr.addPart(j, &t.Label, math.Inf(1), math.Abs(c)*m/math.Sqrt2, false)
+	default: // FeatRidge, FeatFunc and unknown kinds: Go functions of x
+		pr.markGoFunc(whyOpaqueFeat, j, t)
 	}
+}
 
-	// markOpaque records the first term whose values the proof cannot read,
-	// for the bounds and for the correlational form alike.
-	markOpaque := func(code whyCode, j int) {
-		if opaque.code == whyNone {
-			opaque = whyNot{code: code, term: j}
+// addToGroup adds c times the feature of kind k (direction w) to the group
+// of its label and direction, opening one if fewer than maxGroups are
+// taken; it reports false, adding nothing, when the term has no group (the
+// caller then bounds it alone).
+func (pr *prover) addToGroup(j int, t *Term, w []float64, vec bool, k FeatureKind, c float64) bool {
+	g := findGroup(pr.groups[:pr.ng], &t.Label, w, vec)
+	if g == nil {
+		if pr.ng == maxGroups {
+			return false
 		}
-		if opaqueLin.code == whyNone {
-			opaqueLin = whyNot{code: code, term: j}
-		}
+		pr.groups[pr.ng] = dirGroup{label: &t.Label, vec: vec, first: j}
+		g = &pr.groups[pr.ng]
+		pr.ng++
 	}
-	for j := range q.Terms {
-		t := &q.Terms[j]
-		if t.Joint != nil {
-			// Counted even with a zero coefficient: 0 * G(U x, y) is NaN
-			// when G is not finite.
-			nonzero++
-			markOpaque(whyJoint, j)
-			continue
-		}
-		if t.Label.Kind == LabelFunc {
-			// Counted even with a zero coefficient: 0 * Func(y) is NaN
-			// when Func(y) is not finite.
-			nonzero++
-			markOpaque(whyLabelFunc, j)
-			continue
-		}
-		if t.Coef == 0 {
-			continue
-		}
-		c := t.Coef
-		f := &t.Feature
-		switch f.Kind {
-		case FeatOne, FeatLinear, FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
-			var w []float64
-			if f.Kind != FeatOne && f.Kind != FeatLinear {
-				w = f.W
-				if allZero(w) {
-					continue // the feature is identically zero
-				}
-			}
-			vec := f.Kind == FeatLinear || f.Kind == FeatStepX || f.Kind == FeatReluX
-			g := findGroup(groups[:ng], &t.Label, w, vec)
-			if g == nil {
-				if ng == maxGroups {
-					one := dirGroup{label: &t.Label, w: w, vec: vec, first: j}
-					one.add(f.Kind, c)
-					s, r, bl := one.stats()
-					addPart(j, &t.Label, s, r, bl)
-					continue
-				}
-				groups[ng] = dirGroup{label: &t.Label, vec: vec, first: j}
-				g = &groups[ng]
-				ng++
-			}
-			if w != nil && g.w == nil {
-				g.w = w
-			}
-			g.add(f.Kind, c)
-		case FeatHermite:
-			deg, good := hermiteDegree(f)
-			switch {
-			case !good:
-				nonzero++
-				if opaque.code == whyNone {
-					opaque = whyNot{code: whyBadHermite, term: j}
-				}
-				if t.Label.Kind != LabelY && linWhy.code == whyNone {
-					linWhy = whyNot{code: whyNotLinear, term: j}
-				}
-				declaredH = true
-			case deg == 0:
-				// H_0 = 1.
-				g := findGroup(groups[:ng], &t.Label, nil, false)
-				if g == nil && ng < maxGroups {
-					groups[ng] = dirGroup{label: &t.Label, first: j}
-					g = &groups[ng]
-					ng++
-				}
-				if g == nil {
-					addPart(j, &t.Label, math.Abs(c), math.Abs(c), c == 1)
-					continue
-				}
-				g.add(FeatOne, c)
-			default:
-				addPart(j, &t.Label, inf, math.Abs(c), false)
-			}
-		case FeatReluRows:
-			m := 0.0
-			for _, row := range f.U {
-				m = math.Max(m, safeNorm(row))
-			}
-			if m == 0 {
-				continue
-			}
-			addPart(j, &t.Label, inf, math.Abs(c)*m/math.Sqrt2, false)
-		default: // FeatRidge, FeatFunc and unknown kinds: Go functions of x
-			nonzero++
-			if opaque.code == whyNone {
-				opaque = whyNot{code: whyOpaqueFeat, term: j}
-			}
-			if t.Label.Kind != LabelY && linWhy.code == whyNone {
-				linWhy = whyNot{code: whyNotLinear, term: j}
-			}
-			declaredH = true
-		}
+	if w != nil && g.w == nil {
+		g.w = w
 	}
-	for i := 0; i < ng; i++ {
-		g := &groups[i]
+	g.add(k, c)
+	return true
+}
+
+// flushGroups bounds each group as one part.
+func (pr *prover) flushGroups() {
+	for i := 0; i < pr.ng; i++ {
+		g := &pr.groups[i]
 		s, r, bl := g.stats()
-		addPart(g.first, g.label, s, r, bl)
+		pr.addPart(g.first, g.label, s, r, bl)
 	}
+}
+
+// conclude reads the classes off the accumulated bounds into p; inRange
+// says the label range lies in [-1, 1] (Correlational => L2 needs it).
+func (pr *prover) conclude(p *Proof, inRange bool) {
+	ok := func(v float64) bool { return v <= p.b*(1+proofSlack) }
 
 	// Correlational: the form phi = y h(x), then E[h^2] <= B^2.
 	switch {
-	case linWhy.code != whyNone:
-		p.why[2] = linWhy
-	case opaqueLin.code != whyNone:
-		p.why[2] = opaqueLin
+	case pr.linWhy.code != whyNone:
+		p.why[2] = pr.linWhy
+	case pr.opaqueLin.code != whyNone:
+		p.why[2] = pr.opaqueLin
 		p.Unproven |= Correlational
-	case declaredH:
+	case pr.declaredH:
 		p.Class |= Correlational
 		p.DeclaredBound = true
-	case ok(hrms):
+	case ok(pr.hrms):
 		p.Class |= Correlational
-		p.HRMS = hrms
+		p.HRMS = pr.hrms
 	default:
-		p.HRMS = hrms
-		p.why[2] = whyNot{code: whyHRMSExceeds, val: hrms}
+		p.HRMS = pr.hrms
+		p.why[2] = whyNot{code: whyHRMSExceeds, val: pr.hrms}
 	}
-	inRange := labelMin >= -1 && labelMax <= 1
 
 	// Bounded and L2.
 	switch {
-	case unbounded.code != whyNone:
-		p.why[0] = unbounded
-	case opaque.code != whyNone:
-		p.why[0] = opaque
+	case pr.unbounded.code != whyNone:
+		p.why[0] = pr.unbounded
+	case pr.opaque.code != whyNone:
+		p.why[0] = pr.opaque
 		p.Unproven |= Bounded
 	default:
-		p.Sup = sup
-		if ok(sup) {
+		p.Sup = pr.sup
+		if ok(pr.sup) {
 			p.Class |= Bounded
 		} else {
-			p.why[0] = whyNot{code: whySupExceeds, val: sup}
+			p.why[0] = whyNot{code: whySupExceeds, val: pr.sup}
 		}
 	}
 	switch {
-	case opaque.code != whyNone:
+	case pr.opaque.code != whyNone:
 		if p.Class&Correlational != 0 && inRange {
 			p.Class |= L2
 		} else {
-			p.why[1] = opaque
+			p.why[1] = pr.opaque
 			p.Unproven |= L2
 		}
 	default:
-		p.RMS = math.Min(rms, p.Sup)
+		p.RMS = math.Min(pr.rms, p.Sup)
 		switch {
 		case ok(p.RMS):
 			p.Class |= L2
@@ -549,18 +569,17 @@ func (q *Query) proveTerms(labelMin, labelMax float64) Proof {
 
 	// Boolean.
 	switch {
-	case opaque.code != whyNone:
-		p.why[3] = opaque
+	case pr.opaque.code != whyNone:
+		p.why[3] = pr.opaque
 		p.Unproven |= Boolean
-	case !boolOK:
-		p.why[3] = boolWhy
+	case !pr.boolOK:
+		p.why[3] = pr.boolWhy
 	default:
 		p.Class |= Boolean
 		if p.Class&Bounded == 0 && p.why[0].code == whySupExceeds {
 			p.why[0] = whyNot{code: whyBooleanBound}
 		}
 	}
-	return p
 }
 
 // inherit adds the classes a Boolean view keeps from the query it maps
