@@ -268,6 +268,32 @@ func (q *Query) Validate(d int) error {
 	if q == nil {
 		return fmt.Errorf("%w: nil query", ErrQuery)
 	}
+	if err := q.validateHeader(d); err != nil {
+		return err
+	}
+	for j := range q.Terms {
+		t := &q.Terms[j]
+		if !finite(t.Coef) {
+			return queryErr(q, "term %d: coefficient %v is not finite", j, t.Coef)
+		}
+		if t.Joint != nil {
+			if err := q.validateJoint(j, t.Joint, d); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := q.validateLabel(j, &t.Label); err != nil {
+			return err
+		}
+		if err := q.validateFeature(j, &t.Feature, d); err != nil {
+			return err
+		}
+	}
+	return q.ValidateClasses()
+}
+
+// validateHeader checks the query's own fields: d, Dim, Terms, Bound, Class.
+func (q *Query) validateHeader(d int) error {
 	if d < 1 {
 		return queryErr(q, "examples of dimension d = %d, want d >= 1", d)
 	}
@@ -283,121 +309,137 @@ func (q *Query) Validate(d int) error {
 	if q.Class == 0 || q.Class&^AllClasses != 0 {
 		return queryErr(q, "class %d is not a set of known classes", q.Class)
 	}
-	for j := range q.Terms {
-		t := &q.Terms[j]
-		if !finite(t.Coef) {
-			return queryErr(q, "term %d: coefficient %v is not finite", j, t.Coef)
-		}
-		if t.Joint != nil {
-			if t.Joint.G == nil {
-				return queryErr(q, "term %d: joint term without G", j)
-			}
-			if err := checkRows(q, j, t.Joint.U, d); err != nil {
-				return err
-			}
-			for _, ks := range t.Joint.Kinks {
-				if err := checkBreaks(q, j, ks); err != nil {
-					return err
-				}
-			}
-			if err := checkBreaks(q, j, t.Joint.YBreak); err != nil {
-				return err
-			}
-			out := 1
-			if t.Joint.TimesX {
-				out = d
-			}
-			if out != q.Dim {
-				return queryErr(q, "term %d has dimension %d, query has %d", j, out, q.Dim)
-			}
-			continue
-		}
-		switch t.Label.Kind {
-		case LabelAbove, LabelSign:
-			if !finite(t.Label.T) {
-				return queryErr(q, "term %d: label threshold %v is not finite", j, t.Label.T)
-			}
-		case LabelFunc:
-			if t.Label.Func == nil {
-				return queryErr(q, "term %d: label function missing", j)
-			}
-		case LabelOne, LabelY, LabelY2:
-		default:
-			return queryErr(q, "term %d: unknown label kind %d", j, t.Label.Kind)
-		}
-		for _, b := range t.Label.Breaks {
-			if math.IsNaN(b) {
-				return queryErr(q, "term %d: label break %v is not a number", j, b)
-			}
-		}
-		f := &t.Feature
-		if f.Kind != FeatHermite && (len(f.Idx) != 0 || len(f.Deg) != 0) {
-			return queryErr(q, "term %d: a %s feature has a Hermite index (Idx %v, Deg %v); only a Hermite feature has one", j, f.Kind, f.Idx, f.Deg)
-		}
-		switch f.Kind {
-		case FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
-			if len(f.W) != d {
-				return queryErr(q, "term %d: weight vector has length %d, want d = %d", j, len(f.W), d)
-			}
-			// w.w is finite exactly when every entry is (unless it overflows):
-			// one SSE2 pass instead of two comparisons per entry.
-			if ss := floats.Dot(f.W, f.W); !(ss <= math.MaxFloat64) {
-				for i, v := range f.W {
-					if !finite(v) {
-						return queryErr(q, "term %d: weight %d is %v", j, i, v)
-					}
-				}
-			}
-		case FeatReluRows, FeatRidge:
-			if len(f.U) == 0 && f.Kind == FeatReluRows {
-				return queryErr(q, "term %d: no rows", j)
-			}
-			if err := checkRows(q, j, f.U, d); err != nil {
-				return err
-			}
-			if f.Kind == FeatRidge && f.G == nil {
-				return queryErr(q, "term %d: ridge feature without G", j)
-			}
-		case FeatHermite:
-			if len(f.Idx) != len(f.Deg) {
-				return queryErr(q, "term %d: Hermite index has %d coordinates and %d degrees", j, len(f.Idx), len(f.Deg))
-			}
-			total := 0
-			if c, rep := repeatedIndex(f.Idx); rep {
-				return queryErr(q, "term %d: Hermite coordinate %d is repeated", j, c)
-			}
-			for i, c := range f.Idx {
-				if c < 0 || c >= d {
-					return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d)", j, c, d)
-				}
-				if f.Deg[i] < 0 {
-					return queryErr(q, "term %d: Hermite degree %d is negative", j, f.Deg[i])
-				}
-				if f.Deg[i] > MaxHermiteDegree-total {
-					return queryErr(q, "term %d: Hermite total degree exceeds %d, the largest sqsim evaluates accurately (sq/gauss.HermiteNorm)", j, MaxHermiteDegree)
-				}
-				total += f.Deg[i]
-			}
-		case FeatFunc:
-			if f.F == nil || f.OutDim < 1 {
-				return queryErr(q, "term %d: function feature needs F and OutDim >= 1", j)
-			}
-		case FeatOne, FeatLinear:
-		default:
-			return queryErr(q, "term %d: unknown feature kind %d", j, f.Kind)
-		}
-		for r, ks := range f.Kinks {
-			for _, k := range ks {
-				if math.IsNaN(k) {
-					return queryErr(q, "term %d: kink %v of row %d is not a number", j, k, r)
-				}
-			}
-		}
-		if got := f.Dim(d); got != q.Dim {
-			return queryErr(q, "term %d (%s) has dimension %d, query has %d", j, f.Kind, got, q.Dim)
+	return nil
+}
+
+// validateJoint checks the joint term j: G, its rows, breaks and output
+// dimension.
+func (q *Query) validateJoint(j int, jt *Joint, d int) error {
+	if jt.G == nil {
+		return queryErr(q, "term %d: joint term without G", j)
+	}
+	if err := checkRows(q, j, jt.U, d); err != nil {
+		return err
+	}
+	for _, ks := range jt.Kinks {
+		if err := checkBreaks(q, j, ks); err != nil {
+			return err
 		}
 	}
-	return q.ValidateClasses()
+	if err := checkBreaks(q, j, jt.YBreak); err != nil {
+		return err
+	}
+	out := 1
+	if jt.TimesX {
+		out = d
+	}
+	if out != q.Dim {
+		return queryErr(q, "term %d has dimension %d, query has %d", j, out, q.Dim)
+	}
+	return nil
+}
+
+// validateLabel checks the label functional of term j.
+func (q *Query) validateLabel(j int, l *Label) error {
+	switch l.Kind {
+	case LabelAbove, LabelSign:
+		if !finite(l.T) {
+			return queryErr(q, "term %d: label threshold %v is not finite", j, l.T)
+		}
+	case LabelFunc:
+		if l.Func == nil {
+			return queryErr(q, "term %d: label function missing", j)
+		}
+	case LabelOne, LabelY, LabelY2:
+	default:
+		return queryErr(q, "term %d: unknown label kind %d", j, l.Kind)
+	}
+	for _, b := range l.Breaks {
+		if math.IsNaN(b) {
+			return queryErr(q, "term %d: label break %v is not a number", j, b)
+		}
+	}
+	return nil
+}
+
+// validateFeature checks the feature of term j for dimension d: its
+// index, weights or rows, functions, kinks and output dimension.
+func (q *Query) validateFeature(j int, f *Feature, d int) error {
+	if f.Kind != FeatHermite && (len(f.Idx) != 0 || len(f.Deg) != 0) {
+		return queryErr(q, "term %d: a %s feature has a Hermite index (Idx %v, Deg %v); only a Hermite feature has one", j, f.Kind, f.Idx, f.Deg)
+	}
+	switch f.Kind {
+	case FeatRelu, FeatRelu2, FeatStep, FeatStepX, FeatReluX:
+		if len(f.W) != d {
+			return queryErr(q, "term %d: weight vector has length %d, want d = %d", j, len(f.W), d)
+		}
+		// w.w is finite exactly when every entry is (unless it overflows):
+		// one SSE2 pass instead of two comparisons per entry.
+		if ss := floats.Dot(f.W, f.W); !(ss <= math.MaxFloat64) {
+			for i, v := range f.W {
+				if !finite(v) {
+					return queryErr(q, "term %d: weight %d is %v", j, i, v)
+				}
+			}
+		}
+	case FeatReluRows, FeatRidge:
+		if len(f.U) == 0 && f.Kind == FeatReluRows {
+			return queryErr(q, "term %d: no rows", j)
+		}
+		if err := checkRows(q, j, f.U, d); err != nil {
+			return err
+		}
+		if f.Kind == FeatRidge && f.G == nil {
+			return queryErr(q, "term %d: ridge feature without G", j)
+		}
+	case FeatHermite:
+		if err := q.validateHermite(j, f, d); err != nil {
+			return err
+		}
+	case FeatFunc:
+		if f.F == nil || f.OutDim < 1 {
+			return queryErr(q, "term %d: function feature needs F and OutDim >= 1", j)
+		}
+	case FeatOne, FeatLinear:
+	default:
+		return queryErr(q, "term %d: unknown feature kind %d", j, f.Kind)
+	}
+	for r, ks := range f.Kinks {
+		for _, k := range ks {
+			if math.IsNaN(k) {
+				return queryErr(q, "term %d: kink %v of row %d is not a number", j, k, r)
+			}
+		}
+	}
+	if got := f.Dim(d); got != q.Dim {
+		return queryErr(q, "term %d (%s) has dimension %d, query has %d", j, f.Kind, got, q.Dim)
+	}
+	return nil
+}
+
+// validateHermite checks a Hermite index: equal lengths, coordinates in
+// range and not repeated, degrees >= 0 with total at most MaxHermiteDegree.
+func (q *Query) validateHermite(j int, f *Feature, d int) error {
+	if len(f.Idx) != len(f.Deg) {
+		return queryErr(q, "term %d: Hermite index has %d coordinates and %d degrees", j, len(f.Idx), len(f.Deg))
+	}
+	if c, rep := repeatedIndex(f.Idx); rep {
+		return queryErr(q, "term %d: Hermite coordinate %d is repeated", j, c)
+	}
+	total := 0
+	for i, c := range f.Idx {
+		if c < 0 || c >= d {
+			return queryErr(q, "term %d: Hermite coordinate %d is out of range [0, %d)", j, c, d)
+		}
+		if f.Deg[i] < 0 {
+			return queryErr(q, "term %d: Hermite degree %d is negative", j, f.Deg[i])
+		}
+		if f.Deg[i] > MaxHermiteDegree-total {
+			return queryErr(q, "term %d: Hermite total degree exceeds %d, the largest sqsim evaluates accurately (sq/gauss.HermiteNorm)", j, MaxHermiteDegree)
+		}
+		total += f.Deg[i]
+	}
+	return nil
 }
 
 // ValidateClasses is the class part of Validate: it returns a
