@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/sqsim/sqsim/internal/kern"
 	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/world"
@@ -105,11 +108,8 @@ func TestFusedMatchesEvaluator(t *testing.T) {
 								t.Fatal(err)
 							}
 							tol := 1e-12 * math.Max(1, maxAbs(want))
-							for j := range want {
-								if math.Abs(got[j]-want[j]) > tol {
-									t.Errorf("coord %d: fused %v, evaluator %v", j, got[j], want[j])
-									break
-								}
+							if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, tol)); diff != "" {
+								t.Errorf("fused vs evaluator (-evaluator +fused):\n%s", diff)
 							}
 						})
 					}
@@ -337,11 +337,8 @@ func TestSampleFused(t *testing.T) {
 				got[k] = v
 			}
 			tol := 1e-12 * math.Max(1, maxAbs(got[1]))
-			for j := range got[0] {
-				if math.Abs(got[0][j]-got[1][j]) > tol {
-					t.Errorf("%q coord %d: fused %v, evaluator %v", q.Name, j, got[0][j], got[1][j])
-					break
-				}
+			if diff := cmp.Diff(got[1], got[0], cmpopts.EquateApprox(0, tol)); diff != "" {
+				t.Errorf("fused vs evaluator (-evaluator +fused):\n%s", diff)
 			}
 		})
 	}

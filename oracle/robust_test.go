@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/sq/gauss"
 	"github.com/sqsim/sqsim/world"
@@ -210,10 +213,8 @@ func TestEuclideanTinyTau(t *testing.T) {
 			if err := o.Answer(q2, 1e-300, ans); err != nil {
 				t.Fatal(err)
 			}
-			for i := range ans {
-				if math.Abs(ans[i]-exact[i]) > 1e-300 {
-					t.Errorf("coordinate %d off by %g", i, ans[i]-exact[i])
-				}
+			if diff := cmp.Diff(exact, ans, cmpopts.EquateApprox(0, 1e-300)); diff != "" {
+				t.Errorf("answer more than 1e-300 from the exact one (-exact +answer):\n%s", diff)
 			}
 		})
 	}
