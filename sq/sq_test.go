@@ -288,9 +288,11 @@ func TestStreams(t *testing.T) {
 		t.Error("Stream is not deterministic")
 	}
 	for _, other := range [][]uint64{{1, 2}, {1, 3, 2}, {2, 2, 3}, {1, 2, 3, 0}} {
-		if Stream(other[0], other[1:]...).Uint64() == a {
-			t.Errorf("Stream%v collides with Stream(1,2,3)", other)
-		}
+		t.Run(fmt.Sprintf("Stream%v", other), func(t *testing.T) {
+			if Stream(other[0], other[1:]...).Uint64() == a {
+				t.Errorf("Stream%v collides with Stream(1,2,3)", other)
+			}
+		})
 	}
 }
 

@@ -714,23 +714,28 @@ func TestClosedFormsNoAlloc(t *testing.T) {
 	zero := make([]float64, 100)
 	out := make([]float64, 100)
 	h := make([]float64, 50)
-	for _, in := range [][2][]float64{{w, v}, {huge, v}, {zero, v}, {w, w}} {
-		a, b := in[0], in[1]
-		allocs := testing.AllocsPerRun(20, func() {
-			ReluLossGrad(a, b, out)
-			benchSink += ReluLoss(a, b, 0.1) + Angle(a, b) + ReluCross(a, b) + BothPositive(a, b) + Disagree(a, b)
-			benchSink += ReluStep(a, b) + ReluSign(a, b) + ReluMean(a) + ReluSecond(a)
-			ReluStepX(b, a, out)
-			BothStepX(a, b, out)
-			StepX(a, out)
-			SignX(a, out)
-			ReluX(a, out)
-			HermiteNormAll(a[0], h)
-			benchSink += HermiteNorm(30, a[1]) + ReluCoef(40) + SignCoef(41) + ReluTail(7)
+	for _, in := range []struct {
+		name string
+		a, b []float64
+	}{{"fast path", w, v}, {"rescaled path", huge, v}, {"zero w", zero, v}, {"w = v", w, w}} {
+		t.Run(in.name, func(t *testing.T) {
+			a, b := in.a, in.b
+			allocs := testing.AllocsPerRun(20, func() {
+				ReluLossGrad(a, b, out)
+				benchSink += ReluLoss(a, b, 0.1) + Angle(a, b) + ReluCross(a, b) + BothPositive(a, b) + Disagree(a, b)
+				benchSink += ReluStep(a, b) + ReluSign(a, b) + ReluMean(a) + ReluSecond(a)
+				ReluStepX(b, a, out)
+				BothStepX(a, b, out)
+				StepX(a, out)
+				SignX(a, out)
+				ReluX(a, out)
+				HermiteNormAll(a[0], h)
+				benchSink += HermiteNorm(30, a[1]) + ReluCoef(40) + SignCoef(41) + ReluTail(7)
+			})
+			if allocs != 0 {
+				t.Errorf("closed forms allocate %v times per run", allocs)
+			}
 		})
-		if allocs != 0 {
-			t.Errorf("closed forms allocate %v times per run", allocs)
-		}
 	}
 }
 

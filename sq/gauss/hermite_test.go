@@ -154,10 +154,15 @@ func TestCoefTable(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []func(int) float64{ReluCoef, SignCoef, StepCoef, AbsCoef} {
-		if f(-1) != 0 || f(-2) != 0 {
-			t.Errorf("coefficient at negative n is not 0")
-		}
+	for _, c := range []struct {
+		name string
+		f    func(int) float64
+	}{{"ReluCoef", ReluCoef}, {"SignCoef", SignCoef}, {"StepCoef", StepCoef}, {"AbsCoef", AbsCoef}} {
+		t.Run(c.name+",negative n", func(t *testing.T) {
+			if c.f(-1) != 0 || c.f(-2) != 0 {
+				t.Errorf("%s(-1), %s(-2) = %v, %v, want 0", c.name, c.name, c.f(-1), c.f(-2))
+			}
+		})
 	}
 }
 
@@ -206,29 +211,31 @@ func TestCoefAgainstBigFloat(t *testing.T) {
 	ns = append(ns, 100, 101, 257, 998, 999, 1000, 1001, 2500, 2501, 4998, 4999, 5000, 5001)
 	worst := 0.0
 	for _, n := range ns {
-		var got, want float64
-		if n%2 == 0 {
-			got, want = ReluCoef(n), bigReluCoef(n)
-			if a := AbsCoef(n); a != 2*got {
-				t.Errorf("AbsCoef(%d) = %v, want 2*ReluCoef = %v", n, a, 2*got)
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			var got, want float64
+			if n%2 == 0 {
+				got, want = ReluCoef(n), bigReluCoef(n)
+				if a := AbsCoef(n); a != 2*got {
+					t.Errorf("AbsCoef(%d) = %v, want 2*ReluCoef = %v", n, a, 2*got)
+				}
+				if SignCoef(n) != 0 || StepCoef(n) != 0 {
+					t.Errorf("sign/step coefficient at even n=%d not 0", n)
+				}
+			} else {
+				got, want = SignCoef(n), bigSignCoef(n)
+				if s := StepCoef(n); s != got/2 {
+					t.Errorf("StepCoef(%d) = %v, want SignCoef/2 = %v", n, s, got/2)
+				}
+				if ReluCoef(n) != 0 || AbsCoef(n) != 0 {
+					t.Errorf("relu/abs coefficient at odd n=%d not 0", n)
+				}
 			}
-			if SignCoef(n) != 0 || StepCoef(n) != 0 {
-				t.Errorf("sign/step coefficient at even n=%d not 0", n)
+			rel := math.Abs(got-want) / math.Abs(want)
+			worst = math.Max(worst, rel)
+			if rel > 1e-15 {
+				t.Errorf("n=%d: got %.17g, big-float %.17g, rel err %.3g", n, got, want, rel)
 			}
-		} else {
-			got, want = SignCoef(n), bigSignCoef(n)
-			if s := StepCoef(n); s != got/2 {
-				t.Errorf("StepCoef(%d) = %v, want SignCoef/2 = %v", n, s, got/2)
-			}
-			if ReluCoef(n) != 0 || AbsCoef(n) != 0 {
-				t.Errorf("relu/abs coefficient at odd n=%d not 0", n)
-			}
-		}
-		rel := math.Abs(got-want) / math.Abs(want)
-		worst = math.Max(worst, rel)
-		if rel > 1e-15 {
-			t.Errorf("n=%d: got %.17g, big-float %.17g, rel err %.3g", n, got, want, rel)
-		}
+		})
 	}
 	t.Logf("max relative error of the coefficients vs big-float: %.3g", worst)
 }
@@ -326,12 +333,14 @@ func TestReluTail(t *testing.T) {
 	}
 	Ds = append(Ds, 999, 1000, 2000, 4001)
 	for _, D := range Ds {
-		got, want := ReluTail(D), bigReluTail(D)
-		rel := math.Abs(got-want) / want
-		worst = math.Max(worst, rel)
-		if rel > 2e-15 {
-			t.Errorf("ReluTail(%d) = %.17g, big-float %.17g, rel err %.3g", D, got, want, rel)
-		}
+		t.Run(fmt.Sprintf("big-float,D=%d", D), func(t *testing.T) {
+			got, want := ReluTail(D), bigReluTail(D)
+			rel := math.Abs(got-want) / want
+			worst = math.Max(worst, rel)
+			if rel > 2e-15 {
+				t.Errorf("ReluTail(%d) = %.17g, big-float %.17g, rel err %.3g", D, got, want, rel)
+			}
+		})
 	}
 	t.Logf("max relative error of ReluTail vs big-float: %.3g", worst)
 	// Smallest D with T_D <= 1e-2, 1e-3, 1e-4, 1e-6 (theory §3.2): 4, 12, 58, 1216.
@@ -559,13 +568,15 @@ func TestGaussHermiteBasics(t *testing.T) {
 	want := 1.0
 	for k := 1; 2*k <= 2*n-1; k++ {
 		want *= float64(2*k - 1)
-		got := 0.0
-		for i := range x {
-			got += w[i] * math.Pow(x[i], float64(2*k))
-		}
-		if math.Abs(got-want) > 1e-13*want {
-			t.Errorf("n=%d: E[Z^%d] = %.17g, want %.17g", n, 2*k, got, want)
-		}
+		t.Run(fmt.Sprintf("n=%d,moment %d", n, 2*k), func(t *testing.T) {
+			got := 0.0
+			for i := range x {
+				got += w[i] * math.Pow(x[i], float64(2*k))
+			}
+			if math.Abs(got-want) > 1e-13*want {
+				t.Errorf("E[Z^%d] = %.17g, want %.17g", 2*k, got, want)
+			}
+		})
 	}
 	// Callers get copies.
 	x[0], w[0] = 99, 99
