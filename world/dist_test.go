@@ -111,24 +111,38 @@ func testQueries(w []float64) []*sq.Query {
 	return qs
 }
 
-func families(t *testing.T, d int) []*Model {
+// testFamily is a test world and the name of its subtests (two worlds of a
+// kind share the model's name).
+type testFamily struct {
+	name string
+	m    *Model
+}
+
+func families(t *testing.T, d int) []testFamily {
 	t.Helper()
 	ws := randVec(1, d, 0.8)
-	var ms []*Model
-	add := func(m *Model, err error) {
+	var ms []testFamily
+	add := func(name string, m *Model, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms = append(ms, m)
+		ms = append(ms, testFamily{name, m})
 	}
-	add(Realizable(ws))
-	add(Noisy(ws, Noise{Kind: Gaussian, Param: 0.3}))
-	add(Noisy(ws, Noise{Kind: Rademacher, Param: 0.2}))
-	add(Clipped(randVec(2, d, 1.7), 1))
-	add(Corrupted(randVec(3, d, 1.2), 0.15, CorruptFlip))
-	add(Corrupted(randVec(4, d, 1.0), 0.1, CorruptZero))
-	add(Halfspace(ws, 0.1))
+	realizable, err := Realizable(ws)
+	add("realizable", realizable, err)
+	gaussian, err := Noisy(ws, Noise{Kind: Gaussian, Param: 0.3})
+	add("noisy gaussian", gaussian, err)
+	rademacher, err := Noisy(ws, Noise{Kind: Rademacher, Param: 0.2})
+	add("noisy rademacher", rademacher, err)
+	clipped, err := Clipped(randVec(2, d, 1.7), 1)
+	add("clipped", clipped, err)
+	flip, err := Corrupted(randVec(3, d, 1.2), 0.15, CorruptFlip)
+	add("corrupted flip", flip, err)
+	zero, err := Corrupted(randVec(4, d, 1.0), 0.1, CorruptZero)
+	add("corrupted zero", zero, err)
+	half, err := Halfspace(ws, 0.1)
+	add("halfspace", half, err)
 	return ms
 }
 
@@ -138,8 +152,9 @@ func families(t *testing.T, d int) []*Model {
 func TestRoutesAgree(t *testing.T) {
 	d := 4
 	w := randVec(7, d, 0.9)
-	for _, m := range families(t, d) {
-		t.Run(m.name, func(t *testing.T) {
+	for _, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
 			g := genericCopy(t, m)
 			for _, q := range testQueries(w) {
 				t.Run(q.Name, func(t *testing.T) {
@@ -174,8 +189,9 @@ func TestMonteCarlo(t *testing.T) {
 	d := 3
 	w := randVec(11, d, 1.1)
 	const n = 200000
-	for mi, m := range families(t, d) {
-		t.Run(m.name, func(t *testing.T) {
+	for mi, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
 			x := make([]float64, n*d)
 			y := make([]float64, n)
 			m.Sample(sq.Stream(uint64(mi), 5), x, y)
@@ -253,8 +269,9 @@ func TestTheoryReference(t *testing.T) {
 
 func TestOpt(t *testing.T) {
 	d := 3
-	for _, m := range families(t, d) {
-		t.Run(m.name, func(t *testing.T) {
+	for _, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
 			res, err := m.Opt()
 			if err != nil {
 				t.Fatal(err)
