@@ -220,14 +220,19 @@ func TestLedgerRoundsAndTrace(t *testing.T) {
 	if err := l.WriteJSONL(&written); err != nil {
 		t.Fatal(err)
 	}
-	for _, src := range []*bytes.Buffer{&stream, &written} {
-		es, err := ReadTrace(bytes.NewReader(src.Bytes()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(es) != 6 || es[4].Round != 2 || es[4].Answer[0] != 0.5 {
-			t.Errorf("trace read back %d entries: %+v", len(es), es)
-		}
+	for _, src := range []struct {
+		name string
+		buf  *bytes.Buffer
+	}{{"streamed", &stream}, {"written", &written}} {
+		t.Run(src.name, func(t *testing.T) {
+			es, err := ReadTrace(bytes.NewReader(src.buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != 6 || es[4].Round != 2 || es[4].Answer[0] != 0.5 {
+				t.Errorf("trace read back %d entries: %+v", len(es), es)
+			}
+		})
 	}
 	for _, c := range []struct{ name, trace string }{
 		{"empty", ""},

@@ -66,9 +66,11 @@ func TestTraceManifestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"trace", "version", "manifest"} {
-		if _, ok := head[k]; !ok {
-			t.Errorf("header %s lacks %q", first, k)
-		}
+		t.Run("header has "+k, func(t *testing.T) {
+			if _, ok := head[k]; !ok {
+				t.Errorf("header %s lacks %q", first, k)
+			}
+		})
 	}
 	if !bytes.HasPrefix(first, []byte(`{"trace":"sqsim","version":2,"manifest":{`)) {
 		t.Errorf("header %s: want {\"trace\":\"sqsim\",\"version\":2,\"manifest\":{...}}", first)
