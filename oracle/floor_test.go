@@ -1,6 +1,7 @@
 package oracle_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -99,7 +100,7 @@ func TestWithMinTol(t *testing.T) {
 	})
 
 	for _, T := range []float64{0, -1, math.NaN(), math.Inf(1)} {
-		t.Run("bad floor", func(t *testing.T) {
+		t.Run(fmt.Sprintf("bad floor %v", T), func(t *testing.T) {
 			o := oracle.Chain(oracle.Exact(truth), oracle.WithMinTol(T))
 			if _, err := sq.Ask(o, q, 1e-3); err == nil {
 				t.Errorf("floor %g: want an error", T)

@@ -3,6 +3,7 @@ package oracle
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
 	"testing"
@@ -62,24 +63,26 @@ func TestSampleCoverage(t *testing.T) {
 	const seeds = 300
 	const delta = 0.1
 	for _, c := range cases {
-		truth := exactOf(t, m, c.q)
-		miss := 0
-		for s := uint64(0); s < seeds; s++ {
-			o, err := Sample(m, SampleOptions{Delta: delta, Seed: s})
-			if err != nil {
-				t.Fatal(err)
+		t.Run(fmt.Sprintf("%s,tau=%g,%s", c.q.Name, c.tau, c.q.TolNorm), func(t *testing.T) {
+			truth := exactOf(t, m, c.q)
+			miss := 0
+			for s := uint64(0); s < seeds; s++ {
+				o, err := Sample(m, SampleOptions{Delta: delta, Seed: s})
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := sq.AskVec(o, c.q, c.tau)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !within(v, truth, c.q.TolNorm, c.tau) {
+					miss++
+				}
 			}
-			v, err := sq.AskVec(o, c.q, c.tau)
-			if err != nil {
-				t.Fatal(err)
+			if cov := 1 - float64(miss)/seeds; cov < 1-delta {
+				t.Errorf("%s (%s): coverage %.3f < 1 - delta = %.2f", c.q.Name, SampleSize(c.q, c.tau, delta).Method, cov, 1-delta)
 			}
-			if !within(v, truth, c.q.TolNorm, c.tau) {
-				miss++
-			}
-		}
-		if cov := 1 - float64(miss)/seeds; cov < 1-delta {
-			t.Errorf("%s (%s): coverage %.3f < 1 - delta = %.2f", c.q.Name, SampleSize(c.q, c.tau, delta).Method, cov, 1-delta)
-		}
+		})
 	}
 }
 
@@ -88,22 +91,25 @@ func TestSampleCoverage(t *testing.T) {
 func TestSampleDeterminism(t *testing.T) {
 	m := testWorld(t, 5)
 	q := sq.GateCorr([]float64{1, 0, -1, 0.5, 0})
-	var ref []float64
-	for _, workers := range []int{1, 2, 7} {
+	ask := func(t *testing.T, workers int) []float64 {
+		t.Helper()
 		o, _ := Sample(m, SampleOptions{Seed: 9, Workers: workers})
 		v, err := sq.AskVec(o, q, 0.05)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ref == nil {
-			ref = v
-			continue
-		}
-		for i := range v {
-			if math.Float64bits(v[i]) != math.Float64bits(ref[i]) {
-				t.Fatalf("workers=%d: answer[%d] = %v, with 1 worker %v", workers, i, v[i], ref[i])
+		return v
+	}
+	ref := ask(t, 1)
+	for _, workers := range []int{2, 7} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			v := ask(t, workers)
+			for i := range v {
+				if math.Float64bits(v[i]) != math.Float64bits(ref[i]) {
+					t.Fatalf("answer[%d] = %v, with 1 worker %v", i, v[i], ref[i])
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -139,26 +145,34 @@ func TestNeverOutsideTau(t *testing.T) {
 	}
 	oracles := []sq.Oracle{Noisy(m, Uniform, 1), Noisy(m, GaussianClipped, 2), adv}
 	r := sq.Stream(5, 5)
-	for i := 0; i < 300; i++ {
+	const draws = 300
+	ran := 0
+	for i := 0; i < draws; i++ {
 		w := make([]float64, d)
 		for j := range w {
 			w[j] = r.NormFloat64()
 		}
 		tau := math.Pow(10, -9+10*r.Float64())
-		qs := []*sq.Query{sq.ReluCorr(w), sq.GateCorr(w), sq.Loss(w), sq.Chow(d)}
-		qs[3].TolNorm = sq.EuclidNorm
-		for _, q := range qs {
-			truth := exactOf(t, m, q)
-			for _, o := range oracles {
-				v, err := sq.AskVec(o, q, tau)
-				if err != nil {
-					t.Fatalf("%s %s tau=%g: %v", o.Name(), q.Name, tau, err)
-				}
-				if !within(v, truth, q.TolNorm, tau) {
-					t.Fatalf("%s %s tau=%g: answer %v outside tau of %v", o.Name(), q.Name, tau, v, truth)
+		t.Run(fmt.Sprintf("draw%d,tau=%.3g", i, tau), func(t *testing.T) {
+			ran++
+			qs := []*sq.Query{sq.ReluCorr(w), sq.GateCorr(w), sq.Loss(w), sq.Chow(d)}
+			qs[3].TolNorm = sq.EuclidNorm
+			for _, q := range qs {
+				truth := exactOf(t, m, q)
+				for _, o := range oracles {
+					v, err := sq.AskVec(o, q, tau)
+					if err != nil {
+						t.Fatalf("%s %s tau=%g: %v", o.Name(), q.Name, tau, err)
+					}
+					if !within(v, truth, q.TolNorm, tau) {
+						t.Fatalf("%s %s tau=%g: answer %v outside tau of %v", o.Name(), q.Name, tau, v, truth)
+					}
 				}
 			}
-		}
+		})
+	}
+	if ran < draws {
+		return // a -run filter chose some draws: the branch count below needs all
 	}
 	hidden, forced := adv.Stats()
 	if hidden == 0 || forced == 0 {
@@ -354,17 +368,21 @@ func TestBadRequests(t *testing.T) {
 	m := testWorld(t, 2)
 	so, _ := Sample(m, SampleOptions{})
 	for _, o := range []sq.Oracle{Exact(m), Noisy(m, Uniform, 1), so} {
-		for _, tau := range []float64{0, -1, math.NaN(), math.Inf(1)} {
-			if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, 0}), tau); !errors.Is(err, sq.ErrTolerance) {
-				t.Errorf("%s tau=%v: %v, want ErrTolerance", o.Name(), tau, err)
+		t.Run(o.Name(), func(t *testing.T) {
+			for _, tau := range []float64{0, -1, math.NaN(), math.Inf(1)} {
+				t.Run(fmt.Sprintf("tau=%v", tau), func(t *testing.T) {
+					if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, 0}), tau); !errors.Is(err, sq.ErrTolerance) {
+						t.Errorf("%s tau=%v: %v, want ErrTolerance", o.Name(), tau, err)
+					}
+				})
 			}
-		}
-		if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, 0, 0}), 0.1); !errors.Is(err, sq.ErrQuery) {
-			t.Errorf("%s wrong dimension: %v, want ErrQuery", o.Name(), err)
-		}
-		if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, math.NaN()}), 0.1); !errors.Is(err, sq.ErrQuery) {
-			t.Errorf("%s NaN weight: %v, want ErrQuery", o.Name(), err)
-		}
+			if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, 0, 0}), 0.1); !errors.Is(err, sq.ErrQuery) {
+				t.Errorf("%s wrong dimension: %v, want ErrQuery", o.Name(), err)
+			}
+			if _, err := sq.Ask(o, sq.ReluCorr([]float64{1, math.NaN()}), 0.1); !errors.Is(err, sq.ErrQuery) {
+				t.Errorf("%s NaN weight: %v, want ErrQuery", o.Name(), err)
+			}
+		})
 	}
 }
 
@@ -448,20 +466,22 @@ func TestSampleUnboundedLabels(t *testing.T) {
 	w := []float64{1, 1, 0}
 	const tau, delta, seeds = 0.05, 0.1, 100
 	for _, q := range []*sq.Query{sq.StepCorr(w), sq.GateCorr(w)} {
-		truth := exactOf(t, m, q)
-		miss := 0
-		for s := uint64(0); s < seeds; s++ {
-			o, _ := Sample(m, SampleOptions{Delta: delta, Seed: s})
-			v, err := sq.AskVec(o, q, tau)
-			if err != nil {
-				t.Fatalf("%s: %v", q.Name, err)
+		t.Run(q.Name, func(t *testing.T) {
+			truth := exactOf(t, m, q)
+			miss := 0
+			for s := uint64(0); s < seeds; s++ {
+				o, _ := Sample(m, SampleOptions{Delta: delta, Seed: s})
+				v, err := sq.AskVec(o, q, tau)
+				if err != nil {
+					t.Fatalf("%s: %v", q.Name, err)
+				}
+				if !within(v, truth, q.TolNorm, tau) {
+					miss++
+				}
 			}
-			if !within(v, truth, q.TolNorm, tau) {
-				miss++
+			if cov := 1 - float64(miss)/seeds; cov < 1-delta {
+				t.Errorf("%s: coverage %.2f < %.2f", q.Name, cov, 1-delta)
 			}
-		}
-		if cov := 1 - float64(miss)/seeds; cov < 1-delta {
-			t.Errorf("%s: coverage %.2f < %.2f", q.Name, cov, 1-delta)
-		}
+		})
 	}
 }

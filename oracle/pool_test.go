@@ -2,8 +2,12 @@ package oracle
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sqsim/sqsim/internal/kern"
 	"github.com/sqsim/sqsim/sq"
@@ -83,32 +87,35 @@ func TestFusedMatchesEvaluator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, impl := range []string{"go", "avx512"} {
-			if !kern.SetImpl(impl) {
-				continue
-			}
-			for _, q := range fusedQueries(d) {
-				if err := q.Validate(d); err != nil {
-					t.Fatal(err)
-				}
-				pl := planFor(q, d)
-				want := make([]float64, q.Dim)
-				got := make([]float64, q.Dim)
-				if err := poolMean(p, q, nil, 2, want); err != nil {
-					t.Fatal(err)
-				}
-				if err := poolMean(p, q, pl, 2, got); err != nil {
-					t.Fatal(err)
-				}
-				tol := 1e-12 * math.Max(1, maxAbs(want))
-				for j := range want {
-					if math.Abs(got[j]-want[j]) > tol {
-						t.Errorf("d=%d %s %q coord %d: fused %v, evaluator %v", d, impl, q.Name, j, got[j], want[j])
-						break
+		t.Run(fmt.Sprintf("d=%d", d), func(t *testing.T) {
+			for _, impl := range []string{"go", "avx512"} {
+				t.Run(impl, func(t *testing.T) {
+					if !kern.SetImpl(impl) {
+						t.Skipf("kernel implementation %s not available on this CPU", impl)
 					}
-				}
+					for i, q := range fusedQueries(d) {
+						t.Run(fusedName(i, q), func(t *testing.T) {
+							if err := q.Validate(d); err != nil {
+								t.Fatal(err)
+							}
+							pl := planFor(q, d)
+							want := make([]float64, q.Dim)
+							got := make([]float64, q.Dim)
+							if err := poolMean(p, q, nil, 2, want); err != nil {
+								t.Fatal(err)
+							}
+							if err := poolMean(p, q, pl, 2, got); err != nil {
+								t.Fatal(err)
+							}
+							tol := 1e-12 * math.Max(1, maxAbs(want))
+							if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, tol)); diff != "" {
+								t.Errorf("fused vs evaluator (-evaluator +fused):\n%s", diff)
+							}
+						})
+					}
+				})
 			}
-		}
+		})
 		p.Close()
 	}
 }
@@ -126,14 +133,16 @@ func TestFusedPlans(t *testing.T) {
 		{sq.ReluBatch([][]float64{w, w}), planBatch},
 		{sq.HermiteCorr([]int{0}, []int{1}), 0},
 	} {
-		pl := planFor(c.q, d)
-		got := planKind(0)
-		if pl != nil {
-			got = pl.kind
-		}
-		if got != c.kind {
-			t.Errorf("%q: plan %d, want %d", c.q.Name, got, c.kind)
-		}
+		t.Run(c.q.Name, func(t *testing.T) {
+			pl := planFor(c.q, d)
+			got := planKind(0)
+			if pl != nil {
+				got = pl.kind
+			}
+			if got != c.kind {
+				t.Errorf("plan %d, want %d", got, c.kind)
+			}
+		})
 	}
 }
 
@@ -149,43 +158,47 @@ func TestPoolDeterminism(t *testing.T) {
 	}
 	defer ref.Close()
 	for _, workers := range []int{2, 3, 8} {
-		p, err := newPool(m, n, 11, workers)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range ref.x {
-			if math.Float64bits(p.x[i]) != math.Float64bits(ref.x[i]) {
-				t.Fatalf("workers=%d: pool differs at value %d", workers, i)
-			}
-		}
-		for i := range ref.y {
-			if math.Float64bits(p.y[i]) != math.Float64bits(ref.y[i]) {
-				t.Fatalf("workers=%d: labels differ at %d", workers, i)
-			}
-		}
-		p.Close()
-	}
-	for _, q := range fusedQueries(d) {
-		var first []float64
-		for _, workers := range []int{1, 2, 3, 5} {
-			o, err := FromPool(ref, PoolOptions{Workers: workers})
+		t.Run(fmt.Sprintf("pool,workers=%d", workers), func(t *testing.T) {
+			p, err := newPool(m, n, 11, workers)
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := sq.AskVec(o, q, 0.1)
-			if err != nil {
-				t.Fatalf("%q: %v", q.Name, err)
-			}
-			if first == nil {
-				first = v
-				continue
-			}
-			for j := range v {
-				if math.Float64bits(v[j]) != math.Float64bits(first[j]) {
-					t.Fatalf("%q: workers=%d coord %d: %v, workers=1 gave %v", q.Name, workers, j, v[j], first[j])
+			for i := range ref.x {
+				if math.Float64bits(p.x[i]) != math.Float64bits(ref.x[i]) {
+					t.Fatalf("workers=%d: pool differs at value %d", workers, i)
 				}
 			}
-		}
+			for i := range ref.y {
+				if math.Float64bits(p.y[i]) != math.Float64bits(ref.y[i]) {
+					t.Fatalf("workers=%d: labels differ at %d", workers, i)
+				}
+			}
+			p.Close()
+		})
+	}
+	for i, q := range fusedQueries(d) {
+		t.Run(fusedName(i, q), func(t *testing.T) {
+			ask := func(workers int) []float64 {
+				o, err := FromPool(ref, PoolOptions{Workers: workers})
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := sq.AskVec(o, q, 0.1)
+				if err != nil {
+					t.Fatalf("workers=%d: %v", workers, err)
+				}
+				return v
+			}
+			first := ask(1)
+			for _, workers := range []int{2, 3, 5} {
+				v := ask(workers)
+				for j := range v {
+					if math.Float64bits(v[j]) != math.Float64bits(first[j]) {
+						t.Fatalf("workers=%d coord %d: %v, workers=1 gave %v", workers, j, v[j], first[j])
+					}
+				}
+			}
+		})
 	}
 }
 
@@ -237,14 +250,16 @@ func TestPoolOracle(t *testing.T) {
 	lo := Chain(o, WithLedger(l))
 	w := []float64{0.5, -0.2, 0.7, 0.1}
 	for _, q := range []*sq.Query{sq.GateCorr(w), sq.ReluCorr(w), sq.Grad(w)} {
-		truth := exactOf(t, m, q)
-		v, err := sq.AskVec(lo, q, 0.01)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !within(v, truth, sq.CoordNorm, 0.02) {
-			t.Errorf("%q: pool answer %v, truth %v", q.Name, v, truth)
-		}
+		t.Run(q.Name, func(t *testing.T) {
+			truth := exactOf(t, m, q)
+			v, err := sq.AskVec(lo, q, 0.01)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !within(v, truth, sq.CoordNorm, 0.02) {
+				t.Errorf("%q: pool answer %v, truth %v", q.Name, v, truth)
+			}
+		})
 	}
 	recs := l.Entries()
 	if len(recs) != 3 || !recs[0].Pool || recs[0].Samples != 200000 {
@@ -306,26 +321,32 @@ func TestSampleFused(t *testing.T) {
 	d := 20
 	m := testWorld(t, d)
 	defer func() { useFused = true }()
-	for _, q := range fusedQueries(d) {
-		var got [2][]float64
-		for k, fused := range []bool{true, false} {
-			useFused = fused
-			o, err := Sample(m, SampleOptions{Seed: 3, Workers: 2})
-			if err != nil {
-				t.Fatal(err)
+	for i, q := range fusedQueries(d) {
+		t.Run(fusedName(i, q), func(t *testing.T) {
+			var got [2][]float64
+			for k, fused := range []bool{true, false} {
+				useFused = fused
+				o, err := Sample(m, SampleOptions{Seed: 3, Workers: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := sq.AskVec(o, q, 0.5)
+				if err != nil {
+					t.Fatalf("%q: %v", q.Name, err)
+				}
+				got[k] = v
 			}
-			v, err := sq.AskVec(o, q, 0.5)
-			if err != nil {
-				t.Fatalf("%q: %v", q.Name, err)
+			tol := 1e-12 * math.Max(1, maxAbs(got[1]))
+			if diff := cmp.Diff(got[1], got[0], cmpopts.EquateApprox(0, tol)); diff != "" {
+				t.Errorf("fused vs evaluator (-evaluator +fused):\n%s", diff)
 			}
-			got[k] = v
-		}
-		tol := 1e-12 * math.Max(1, maxAbs(got[1]))
-		for j := range got[0] {
-			if math.Abs(got[0][j]-got[1][j]) > tol {
-				t.Errorf("%q coord %d: fused %v, evaluator %v", q.Name, j, got[0][j], got[1][j])
-				break
-			}
-		}
+		})
 	}
+}
+
+// fusedName names the i-th query of fusedQueries for a subtest: its index
+// and its name, with the output dimension (several share a name and differ
+// in the batch size or the weight vector).
+func fusedName(i int, q *sq.Query) string {
+	return fmt.Sprintf("%02d:%s,dim=%d", i, q.Name, q.Dim)
 }

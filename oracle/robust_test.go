@@ -2,10 +2,14 @@ package oracle
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sqsim/sqsim/sq"
 	"github.com/sqsim/sqsim/sq/gauss"
@@ -118,36 +122,54 @@ func TestNonFiniteAnswers(t *testing.T) {
 		adv1, _ := Adversarial(bw, good)
 		adv2, _ := Adversarial(good, bw)
 		vs, _ := VSTAT(bw, 100, 1)
-		for _, o := range []sq.Oracle{Exact(bw), Noisy(bw, Uniform, 1), Noisy(bw, GaussianClipped, 1), adv1, adv2} {
-			if err := o.Answer(q, 0.1, make([]float64, 1)); !errors.Is(err, ErrOracle) || !errors.Is(err, sq.ErrNotExact) {
-				t.Errorf("%s on value %v bound %v: err = %v, want ErrOracle and ErrNotExact", o.Name(), bw.v, bw.eb, err)
+		t.Run(fmt.Sprintf("value=%v,bound=%v", bw.v, bw.eb), func(t *testing.T) {
+			for _, o := range []struct {
+				name string
+				o    sq.Oracle
+			}{{"exact", Exact(bw)}, {"uniform noise", Noisy(bw, Uniform, 1)}, {"clipped Gaussian noise", Noisy(bw, GaussianClipped, 1)},
+				{"adversary on the bad world", adv1}, {"adversary with the bad world as reference", adv2}} {
+				t.Run(o.name, func(t *testing.T) {
+					if err := o.o.Answer(q, 0.1, make([]float64, 1)); !errors.Is(err, ErrOracle) || !errors.Is(err, sq.ErrNotExact) {
+						t.Errorf("%s: err = %v, want ErrOracle and ErrNotExact", o.o.Name(), err)
+					}
+				})
 			}
-		}
-		if err := vs.Answer(bq, 0.1, make([]float64, 1)); !errors.Is(err, ErrOracle) && !errors.Is(err, sq.ErrNotExact) {
-			t.Errorf("vstat on value %v bound %v: err = %v", bw.v, bw.eb, err)
-		}
+			t.Run("vstat", func(t *testing.T) {
+				if err := vs.Answer(bq, 0.1, make([]float64, 1)); !errors.Is(err, ErrOracle) && !errors.Is(err, sq.ErrNotExact) {
+					t.Errorf("err = %v", err)
+				}
+			})
+		})
 	}
 	// Sampled NaN or infinite labels: the sample and pool oracles refuse
 	// the mean.
 	for _, v := range []float64{nan, inf} {
-		bw := badWorld{d: 2, v: v}
-		s, err := Sample(bw, SampleOptions{Seed: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Answer(q, 0.2, make([]float64, 1)); err == nil {
-			t.Errorf("sample oracle on labels %v: no error", v)
-		}
-		p, err := NewPool(bw, 100, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		po, _ := FromPool(p, PoolOptions{})
-		if err := po.Answer(q, 0.2, make([]float64, 1)); err == nil {
-			t.Errorf("pool oracle on labels %v: no error", v)
-		}
-		p.Close()
+		t.Run(fmt.Sprintf("sampled labels %v", v), func(t *testing.T) {
+			sampledNonFinite(t, v, q)
+		})
 	}
+}
+
+// sampledNonFinite checks that the sample and pool oracles refuse the mean
+// of labels that are all v.
+func sampledNonFinite(t *testing.T, v float64, q *sq.Query) {
+	bw := badWorld{d: 2, v: v}
+	s, err := Sample(bw, SampleOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Answer(q, 0.2, make([]float64, 1)); err == nil {
+		t.Errorf("sample oracle on labels %v: no error", v)
+	}
+	p, err := NewPool(bw, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	po, _ := FromPool(p, PoolOptions{})
+	if err := po.Answer(q, 0.2, make([]float64, 1)); err == nil {
+		t.Errorf("pool oracle on labels %v: no error", v)
+	}
+	p.Close()
 }
 
 // TestEuclideanTinyTau: the noise and adversarial oracles pulled a
@@ -170,29 +192,31 @@ func TestEuclideanTinyTau(t *testing.T) {
 	for _, tau := range []float64{1e-3, 1e-13, 1e-15, 1e-17, 1e-300} {
 		adv, _ := Adversarial(truth, ref)
 		for _, o := range []sq.Oracle{Noisy(truth, Uniform, 3), Noisy(truth, GaussianClipped, 3), adv} {
-			for rep := 0; rep < 20; rep++ {
-				ans := make([]float64, d)
-				if err := o.Answer(q, tau, ans); err != nil {
-					t.Fatalf("%s at tau = %g: %v", o.Name(), tau, err)
+			t.Run(fmt.Sprintf("euclid,tau=%g,%s", tau, o.Name()), func(t *testing.T) {
+				for rep := 0; rep < 20; rep++ {
+					ans := make([]float64, d)
+					if err := o.Answer(q, tau, ans); err != nil {
+						t.Fatalf("rep %d: %v", rep, err)
+					}
+					if e := euclid(ans, exact); !(e <= tau) {
+						t.Fatalf("rep %d: answer %.3g from the truth", rep, e)
+					}
 				}
-				if e := euclid(ans, exact); !(e <= tau) {
-					t.Fatalf("%s at tau = %g: answer %.3g from the truth", o.Name(), tau, e)
-				}
-			}
+			})
 		}
 	}
 	// Coordinate tolerance at a tau far below the answers' ulp.
 	q2 := sq.Chow(d)
 	for _, o := range []sq.Oracle{Noisy(truth, Uniform, 3), Noisy(truth, GaussianClipped, 3)} {
-		ans := make([]float64, d)
-		if err := o.Answer(q2, 1e-300, ans); err != nil {
-			t.Fatal(err)
-		}
-		for i := range ans {
-			if math.Abs(ans[i]-exact[i]) > 1e-300 {
-				t.Errorf("%s: coordinate %d off by %g", o.Name(), i, ans[i]-exact[i])
+		t.Run("coord,tau=1e-300,"+o.Name(), func(t *testing.T) {
+			ans := make([]float64, d)
+			if err := o.Answer(q2, 1e-300, ans); err != nil {
+				t.Fatal(err)
 			}
-		}
+			if diff := cmp.Diff(exact, ans, cmpopts.EquateApprox(0, 1e-300)); diff != "" {
+				t.Errorf("answer more than 1e-300 from the exact one (-exact +answer):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -212,14 +236,15 @@ func TestHermiteDegreeLimit(t *testing.T) {
 	po, _ := FromPool(p, PoolOptions{})
 	adv, _ := Adversarial(m, m)
 	for _, o := range []sq.Oracle{Exact(m), Noisy(m, Uniform, 1), adv, s, po} {
-		err := o.Answer(q, 0.1, make([]float64, 1))
-		if err == nil {
-			t.Errorf("%s: degree 1e9 answered", o.Name())
-			continue
-		}
-		if !errors.Is(err, sq.ErrQuery) && !(errors.Is(err, ErrOracle) && strings.Contains(err.Error(), "4096")) {
-			t.Errorf("%s: err = %v, want one naming the limit %d", o.Name(), err, gauss.MaxHermiteDegree)
-		}
+		t.Run(o.Name(), func(t *testing.T) {
+			err := o.Answer(q, 0.1, make([]float64, 1))
+			if err == nil {
+				t.Fatal("degree 1e9 answered")
+			}
+			if !errors.Is(err, sq.ErrQuery) && !(errors.Is(err, ErrOracle) && strings.Contains(err.Error(), "4096")) {
+				t.Errorf("err = %v, want one naming the limit %d", err, gauss.MaxHermiteDegree)
+			}
+		})
 	}
 }
 
@@ -237,16 +262,16 @@ func TestNilQueryEverywhere(t *testing.T) {
 	adv, _ := Adversarial(m, m)
 	vs, _ := VSTAT(m, 100, 1)
 	for _, o := range []sq.Oracle{Exact(m), Noisy(m, Uniform, 1), adv, vs, s, po, Replay(nil)} {
-		func() {
+		t.Run(o.Name(), func(t *testing.T) {
 			defer func() {
 				if r := recover(); r != nil {
-					t.Errorf("%s: Answer(nil) panicked: %v", o.Name(), r)
+					t.Errorf("Answer(nil) panicked: %v", r)
 				}
 			}()
 			if err := o.Answer(nil, 0.1, make([]float64, 1)); err == nil {
-				t.Errorf("%s: Answer(nil) succeeded", o.Name())
+				t.Errorf("Answer(nil) succeeded")
 			}
-		}()
+		})
 	}
 	if pl := SampleSize(nil, 0.1, 0.01); pl.N() != 0 {
 		t.Errorf("SampleSize(nil) = %+v", pl)

@@ -2,6 +2,7 @@ package sq_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -43,9 +44,11 @@ func TestCSQRefusesY2(t *testing.T) {
 	}
 	// The honest queries pass.
 	for _, q := range []*sq.Query{sq.ReluCorr([]float64{1, 2}), sq.StepCorr([]float64{1, 2}), sq.LabelMoment(1)} {
-		if _, err := sq.Ask(oracle.Chain(oracle.Exact(w), oracle.WithClasses(sq.Correlational)), q, 1e-3); err != nil {
-			t.Errorf("%s: %v", q.Name, err)
-		}
+		t.Run("honest "+q.Name, func(t *testing.T) {
+			if _, err := sq.Ask(oracle.Chain(oracle.Exact(w), oracle.WithClasses(sq.Correlational)), q, 1e-3); err != nil {
+				t.Errorf("%s: %v", q.Name, err)
+			}
+		})
 	}
 	if _, err := sq.AskVec(oracle.Chain(oracle.Exact(w), oracle.WithClasses(sq.Correlational)), sq.GateCorr([]float64{1, 2}), 1e-3); err != nil {
 		t.Errorf("GateCorr: %v", err)
@@ -142,9 +145,11 @@ func TestAskNoPanic(t *testing.T) {
 	})
 	t.Run("Chow(-1)", func(t *testing.T) {
 		for _, d := range []int{-1, 0, sq.MaxAskDim + 1} {
-			if _, err := sq.AskVec(o, sq.Chow(d), 1e-3); !errors.Is(err, sq.ErrQuery) {
-				t.Errorf("Chow(%d): %v", d, err)
-			}
+			t.Run(fmt.Sprintf("d=%d", d), func(t *testing.T) {
+				if _, err := sq.AskVec(o, sq.Chow(d), 1e-3); !errors.Is(err, sq.ErrQuery) {
+					t.Errorf("Chow(%d): %v", d, err)
+				}
+			})
 		}
 		if _, err := sq.AskVec(o, sq.Chow(3), 1e-3); !errors.Is(err, sq.ErrQuery) {
 			t.Errorf("Chow(3) in d = 2: %v", err)
@@ -215,9 +220,11 @@ func TestAskNoPanic(t *testing.T) {
 	t.Run("non-finite weights", func(t *testing.T) {
 		for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
 			for _, q := range []*sq.Query{sq.ReluCorr([]float64{1, v}), sq.GateCorr([]float64{v, 0}), sq.Grad([]float64{v, 1}), sq.ReluBatch([][]float64{{1, 0}, {v, 0}})} {
-				if _, err := sq.AskVec(o, q, 1e-3); !errors.Is(err, sq.ErrQuery) {
-					t.Errorf("%s with %v: %v", q.Name, v, err)
-				}
+				t.Run(fmt.Sprintf("%s,entry=%v", q.Name, v), func(t *testing.T) {
+					if _, err := sq.AskVec(o, q, 1e-3); !errors.Is(err, sq.ErrQuery) {
+						t.Errorf("%s with %v: %v", q.Name, v, err)
+					}
+				})
 			}
 		}
 	})

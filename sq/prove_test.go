@@ -2,6 +2,7 @@ package sq
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -77,16 +78,18 @@ func TestProveBuiltins(t *testing.T) {
 	}
 	// MapLabels keeps a provable class: y -> sign(y - t) is in [-1, 1].
 	for _, q := range []*Query{ReluCorr([]float64{1, 2}), StepCorr([]float64{1, 2}), Loss([]float64{1, 2}), Grad([]float64{1, 2})} {
-		m, ok := MapLabels(q, 0.5)
-		if !ok {
-			t.Fatalf("MapLabels(%s) failed", q.Name)
-		}
-		if err := m.Validate(2); err != nil {
-			t.Errorf("MapLabels(%s): %v", q.Name, err)
-		}
-		if p := m.Prove(); p.Class&Correlational != 0 {
-			t.Errorf("MapLabels(%s) proves correlational", q.Name)
-		}
+		t.Run("MapLabels "+q.Name, func(t *testing.T) {
+			m, ok := MapLabels(q, 0.5)
+			if !ok {
+				t.Fatalf("MapLabels(%s) failed", q.Name)
+			}
+			if err := m.Validate(2); err != nil {
+				t.Errorf("MapLabels(%s): %v", q.Name, err)
+			}
+			if p := m.Prove(); p.Class&Correlational != 0 {
+				t.Errorf("MapLabels(%s) proves correlational", q.Name)
+			}
+		})
 	}
 }
 
@@ -271,29 +274,31 @@ func TestGroupMoments(t *testing.T) {
 		if i%5 == 0 {
 			rr = 0
 		}
-		h := func(s float64) float64 {
-			if s > 0 {
-				return b + a + rr*s + q*s*s
+		t.Run(fmt.Sprintf("group%d", i), func(t *testing.T) {
+			h := func(s float64) float64 {
+				if s > 0 {
+					return b + a + rr*s + q*s*s
+				}
+				return b
 			}
-			return b
-		}
-		g := dirGroup{w: w, b: b, a: a, r: rr, s: q}
-		_, rms, _ := g.stats()
-		want, _ := gauss.Expect1(func(z float64) float64 { v := h(sigma * z); return v * v }, []float64{0}, 1e-14)
-		if rel := math.Abs(rms*rms-want) / want; rel > 1e-12 {
-			t.Errorf("scalar %d: E[h^2] = %.17g, quadrature %.17g (rel %.2g)", i, rms*rms, want, rel)
-		}
-		if q != 0 {
-			continue // no vector feature has a (w.x)^2 part
-		}
-		gv := dirGroup{w: w, vec: true, b: b, a: a, r: rr}
-		_, rmsv, _ := gv.stats()
-		along, _ := gauss.Expect1(func(z float64) float64 { v := h(sigma * z); return v * v * z * z }, []float64{0}, 1e-14)
-		orth := want // x_2 is independent of s, E[x_2^2] = 1
-		m := math.Max(along, orth)
-		if rel := math.Abs(rmsv*rmsv-m) / m; rel > 1e-12 {
-			t.Errorf("vector %d: max E[h^2 x_i^2] = %.17g, quadrature %.17g", i, rmsv*rmsv, m)
-		}
+			g := dirGroup{w: w, b: b, a: a, r: rr, s: q}
+			_, rms, _ := g.stats()
+			want, _ := gauss.Expect1(func(z float64) float64 { v := h(sigma * z); return v * v }, []float64{0}, 1e-14)
+			if rel := math.Abs(rms*rms-want) / want; rel > 1e-12 {
+				t.Errorf("scalar %d: E[h^2] = %.17g, quadrature %.17g (rel %.2g)", i, rms*rms, want, rel)
+			}
+			if q != 0 {
+				return // no vector feature has a (w.x)^2 part
+			}
+			gv := dirGroup{w: w, vec: true, b: b, a: a, r: rr}
+			_, rmsv, _ := gv.stats()
+			along, _ := gauss.Expect1(func(z float64) float64 { v := h(sigma * z); return v * v * z * z }, []float64{0}, 1e-14)
+			orth := want // x_2 is independent of s, E[x_2^2] = 1
+			m := math.Max(along, orth)
+			if rel := math.Abs(rmsv*rmsv-m) / m; rel > 1e-12 {
+				t.Errorf("vector %d: max E[h^2 x_i^2] = %.17g, quadrature %.17g", i, rmsv*rmsv, m)
+			}
+		})
 	}
 }
 
@@ -328,9 +333,11 @@ func TestValidateAllocs(t *testing.T) {
 		w[i] = math.Sin(float64(i + 1))
 	}
 	for _, q := range []*Query{GateCorr(w), Grad(w), ReluCorr(w), Loss(w), Chow(50), StepCorr(w)} {
-		if a := testing.AllocsPerRun(50, func() { q.Validate(50) }); a != 0 {
-			t.Errorf("Validate(%q): %v allocations", q.Name, a)
-		}
+		t.Run(q.Name, func(t *testing.T) {
+			if a := testing.AllocsPerRun(50, func() { q.Validate(50) }); a != 0 {
+				t.Errorf("Validate(%q): %v allocations", q.Name, a)
+			}
+		})
 	}
 }
 

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestClassClosure(t *testing.T) {
@@ -26,28 +30,36 @@ func TestClassClosure(t *testing.T) {
 		{Correlational | Bounded, Bounded, true},
 	}
 	for _, c := range cases {
-		if got := c.c.Within(c.accepted); got != c.want {
-			t.Errorf("%s within %s = %v, want %v", c.c, c.accepted, got, c.want)
-		}
+		t.Run(fmt.Sprintf("%s within %s", c.c, c.accepted), func(t *testing.T) {
+			if got := c.c.Within(c.accepted); got != c.want {
+				t.Errorf("%s within %s = %v, want %v", c.c, c.accepted, got, c.want)
+			}
+		})
 	}
 	for _, c := range []Class{Bounded, L2 | Correlational, AllClasses, 0} {
-		back, err := ParseClass(c.String())
-		if err != nil || back != c {
-			t.Errorf("ParseClass(%q) = %v, %v", c.String(), back, err)
-		}
+		t.Run(fmt.Sprintf("round trip %q", c.String()), func(t *testing.T) {
+			back, err := ParseClass(c.String())
+			if err != nil || back != c {
+				t.Errorf("ParseClass(%q) = %v, %v", c.String(), back, err)
+			}
+		})
 	}
 	if _, err := ParseClass("bounded|bogus"); err == nil {
 		t.Error("ParseClass accepted bogus")
 	}
 	for s, want := range map[string]Class{"csq": Correlational, "stat,l2": Bounded | L2, "vstat": Boolean, "all": AllClasses, "l2 | correlational": L2 | Correlational} {
-		if got, err := ParseClass(s); err != nil || got != want {
-			t.Errorf("ParseClass(%q) = %v, %v; want %v", s, got, err, want)
-		}
+		t.Run(fmt.Sprintf("parse %q", s), func(t *testing.T) {
+			if got, err := ParseClass(s); err != nil || got != want {
+				t.Errorf("ParseClass(%q) = %v, %v; want %v", s, got, err, want)
+			}
+		})
 	}
 	for _, s := range []string{"", "|", " , "} {
-		if _, err := ParseClass(s); err == nil {
-			t.Errorf("ParseClass(%q) accepted", s)
-		}
+		t.Run(fmt.Sprintf("refuse %q", s), func(t *testing.T) {
+			if _, err := ParseClass(s); err == nil {
+				t.Errorf("ParseClass(%q) accepted", s)
+			}
+		})
 	}
 	err := CheckClass(Loss([]float64{1}), Correlational, "csq")
 	var ce *ClassError
@@ -60,32 +72,37 @@ func TestValidate(t *testing.T) {
 	good := []*Query{ReluCorr([]float64{1, 2}), GateCorr([]float64{1, 2}), Chow(2), Grad([]float64{0, 1}), Loss([]float64{3, 4}),
 		ReluBatch([][]float64{{1, 0}, {0, 1}, {1, 1}}), HermiteCorr([]int{0, 1}, []int{2, 1}), LabelMoment(1), LabelMoment(2)}
 	for _, q := range good {
-		if err := q.Validate(2); err != nil {
-			t.Errorf("%s: %v", q.Name, err)
-		}
+		t.Run("good "+q.Name, func(t *testing.T) {
+			if err := q.Validate(2); err != nil {
+				t.Errorf("%s: %v", q.Name, err)
+			}
+		})
 	}
-	bad := []*Query{
-		ReluCorr([]float64{1, 2, 3}),
-		ReluCorr([]float64{1, math.NaN()}),
-		ReluCorr([]float64{math.Inf(1), 0}),
-		HermiteCorr([]int{0, 2}, []int{1, 1}),
-		HermiteCorr([]int{0, 0}, []int{1, 1}),
-		HermiteCorr([]int{0}, []int{-1}),
-		{Name: "empty", Class: L2, Dim: 1},
-		{Name: "dim0", Class: L2, Dim: 0, Terms: Chow(2).Terms},
-		{Name: "dims", Class: L2, Dim: 1, Terms: Chow(2).Terms},
-		{Name: "noclass", Dim: 1, Terms: ReluCorr([]float64{1, 1}).Terms},
-		{Name: "bound", Class: L2, Bound: math.NaN(), Dim: 1, Terms: ReluCorr([]float64{1, 1}).Terms},
-		{Name: "ridge", Class: L2, Dim: 1, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatRidge, U: [][]float64{{1, 0}}}}}},
-		{Name: "coef", Class: L2, Dim: 1, Terms: []Term{{Coef: math.NaN(), Feature: Feature{Kind: FeatOne}}}},
+	bad := []struct {
+		name string
+		q    *Query
+	}{
+		{"weight of the wrong length", ReluCorr([]float64{1, 2, 3})},
+		{"NaN weight", ReluCorr([]float64{1, math.NaN()})},
+		{"infinite weight", ReluCorr([]float64{math.Inf(1), 0})},
+		{"Hermite index out of range", HermiteCorr([]int{0, 2}, []int{1, 1})},
+		{"repeated Hermite index", HermiteCorr([]int{0, 0}, []int{1, 1})},
+		{"negative Hermite degree", HermiteCorr([]int{0}, []int{-1})},
+		{"no terms", &Query{Name: "empty", Class: L2, Dim: 1}},
+		{"dim 0", &Query{Name: "dim0", Class: L2, Dim: 0, Terms: Chow(2).Terms}},
+		{"dim differs from the terms' output", &Query{Name: "dims", Class: L2, Dim: 1, Terms: Chow(2).Terms}},
+		{"no class", &Query{Name: "noclass", Dim: 1, Terms: ReluCorr([]float64{1, 1}).Terms}},
+		{"NaN bound", &Query{Name: "bound", Class: L2, Bound: math.NaN(), Dim: 1, Terms: ReluCorr([]float64{1, 1}).Terms}},
+		{"ridge without G", &Query{Name: "ridge", Class: L2, Dim: 1, Terms: []Term{{Coef: 1, Feature: Feature{Kind: FeatRidge, U: [][]float64{{1, 0}}}}}}},
+		{"NaN coefficient", &Query{Name: "coef", Class: L2, Dim: 1, Terms: []Term{{Coef: math.NaN(), Feature: Feature{Kind: FeatOne}}}}},
+		{"nil query", nil},
 	}
-	for _, q := range bad {
-		if err := q.Validate(2); !errors.Is(err, ErrQuery) {
-			t.Errorf("%s: Validate = %v, want ErrQuery", q.Name, err)
-		}
-	}
-	if err := (*Query)(nil).Validate(2); !errors.Is(err, ErrQuery) {
-		t.Errorf("nil query: %v", err)
+	for _, c := range bad {
+		t.Run("bad "+c.name, func(t *testing.T) {
+			if err := c.q.Validate(2); !errors.Is(err, ErrQuery) {
+				t.Errorf("Validate = %v, want ErrQuery", err)
+			}
+		})
 	}
 }
 
@@ -96,43 +113,42 @@ func TestEvaluator(t *testing.T) {
 	y := 0.7
 	w := []float64{1, 0.5} // w.x = -0.5
 	v := []float64{1, -1}  // v.x = 2.5
-	check := func(q *Query, want []float64) {
+	check := func(name string, q *Query, want []float64) {
 		t.Helper()
-		out := make([]float64, q.Dim)
-		NewEvaluator(q).Eval(x, y, out)
-		for i := range want {
-			if math.Abs(out[i]-want[i]) > 1e-15 {
-				t.Errorf("%s: %v, want %v", q.Name, out, want)
-				return
+		t.Run(name, func(t *testing.T) {
+			out := make([]float64, q.Dim)
+			NewEvaluator(q).Eval(x, y, out)
+			if diff := cmp.Diff(want, out, cmpopts.EquateApprox(0, 1e-15)); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", q.Name, diff)
 			}
-		}
+		})
 	}
-	check(ReluCorr(w), []float64{0})
-	check(ReluCorr(v), []float64{0.7 * 2.5})
-	check(GateCorr(v), []float64{0.7 * 0.5, 0.7 * -2})
-	check(Chow(2), []float64{0.35, -1.4})
-	check(Grad(v), []float64{2 * (2.5 - 0.7) * 0.5, 2 * (2.5 - 0.7) * -2})
-	check(Loss(v), []float64{(2.5 - 0.7) * (2.5 - 0.7)})
-	check(Loss(w), []float64{0.49})
-	check(ReluBatch([][]float64{w, v}), []float64{0, 0.7 * 2.5})
+	check("ReluCorr inactive", ReluCorr(w), []float64{0})
+	check("ReluCorr active", ReluCorr(v), []float64{0.7 * 2.5})
+	check("GateCorr", GateCorr(v), []float64{0.7 * 0.5, 0.7 * -2})
+	check("Chow", Chow(2), []float64{0.35, -1.4})
+	check("Grad", Grad(v), []float64{2 * (2.5 - 0.7) * 0.5, 2 * (2.5 - 0.7) * -2})
+	check("Loss active", Loss(v), []float64{(2.5 - 0.7) * (2.5 - 0.7)})
+	check("Loss inactive", Loss(w), []float64{0.49})
+	check("ReluBatch", ReluBatch([][]float64{w, v}), []float64{0, 0.7 * 2.5})
 	h2 := (0.25 - 1) / math.Sqrt2 // h_2(0.5)
-	check(HermiteCorr([]int{0, 1}, []int{2, 1}), []float64{0.7 * h2 * -2})
-	check(LabelMoment(2), []float64{0.49})
+	check("HermiteCorr", HermiteCorr([]int{0, 1}, []int{2, 1}), []float64{0.7 * h2 * -2})
+	check("LabelMoment 2", LabelMoment(2), []float64{0.49})
 	q, ok := MapLabels(Chow(2), 0.5) // y = 0.7 > 0.5: sign = +1
 	if !ok {
 		t.Fatal("MapLabels refused a product query")
 	}
-	check(q, []float64{0.5, -2})
+	check("MapLabels sign +1", q, []float64{0.5, -2})
 	q, _ = MapLabels(Chow(2), 0.9) // sign = -1
-	check(q, []float64{-0.5, 2})
+	check("MapLabels sign -1", q, []float64{-0.5, 2})
 	q, _ = MapLabels(LabelMoment(2), 0.9) // y^2 -> 1
-	check(q, []float64{1})
+	check("MapLabels y^2 to 1", q, []float64{1})
 	if q.Class&Correlational != 0 {
 		t.Error("MapLabels kept the correlational class")
 	}
 	joint := &Query{Name: "clipped loss", Class: Bounded, Dim: 1, Terms: []Term{{Coef: 1, Joint: &Joint{U: [][]float64{v},
 		G: func(z []float64, y float64) float64 { return math.Min(1, (math.Max(z[0], 0)-y)*(math.Max(z[0], 0)-y)) }, Name: "min((relu-y)^2,1)"}}}}
-	check(joint, []float64{1})
+	check("joint term", joint, []float64{1})
 	if _, ok := MapLabels(joint, 0.5); ok {
 		t.Error("MapLabels accepted a joint term")
 	}
@@ -204,20 +220,32 @@ func TestLedgerRoundsAndTrace(t *testing.T) {
 	if err := l.WriteJSONL(&written); err != nil {
 		t.Fatal(err)
 	}
-	for _, src := range []*bytes.Buffer{&stream, &written} {
-		es, err := ReadTrace(bytes.NewReader(src.Bytes()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(es) != 6 || es[4].Round != 2 || es[4].Answer[0] != 0.5 {
-			t.Errorf("trace read back %d entries: %+v", len(es), es)
-		}
+	for _, src := range []struct {
+		name string
+		buf  *bytes.Buffer
+	}{{"streamed", &stream}, {"written", &written}} {
+		t.Run(src.name, func(t *testing.T) {
+			es, err := ReadTrace(bytes.NewReader(src.buf.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != 6 || es[4].Round != 2 || es[4].Answer[0] != 0.5 {
+				t.Errorf("trace read back %d entries: %+v", len(es), es)
+			}
+		})
 	}
-	for _, bad := range []string{"", "{}\n", `{"trace":"sqsim","version":2}`, "{\"trace\":\"sqsim\",\"version\":1}\nnot json\n",
-		"{\"trace\":\"sqsim\",\"version\":1}\n{\"dim\":2,\"answer\":[1]}\n"} {
-		if _, err := ReadTrace(strings.NewReader(bad)); !errors.Is(err, ErrTrace) {
-			t.Errorf("ReadTrace(%q) = %v, want ErrTrace", bad, err)
-		}
+	for _, c := range []struct{ name, trace string }{
+		{"empty", ""},
+		{"no header", "{}\n"},
+		{"unknown version", `{"trace":"sqsim","version":2}`},
+		{"entry not JSON", "{\"trace\":\"sqsim\",\"version\":1}\nnot json\n"},
+		{"answer of the wrong dimension", "{\"trace\":\"sqsim\",\"version\":1}\n{\"dim\":2,\"answer\":[1]}\n"},
+	} {
+		t.Run("bad trace "+c.name, func(t *testing.T) {
+			if _, err := ReadTrace(strings.NewReader(c.trace)); !errors.Is(err, ErrTrace) {
+				t.Errorf("ReadTrace(%q) = %v, want ErrTrace", c.trace, err)
+			}
+		})
 	}
 }
 
@@ -265,9 +293,11 @@ func TestStreams(t *testing.T) {
 		t.Error("Stream is not deterministic")
 	}
 	for _, other := range [][]uint64{{1, 2}, {1, 3, 2}, {2, 2, 3}, {1, 2, 3, 0}} {
-		if Stream(other[0], other[1:]...).Uint64() == a {
-			t.Errorf("Stream%v collides with Stream(1,2,3)", other)
-		}
+		t.Run(fmt.Sprintf("Stream%v", other), func(t *testing.T) {
+			if Stream(other[0], other[1:]...).Uint64() == a {
+				t.Errorf("Stream%v collides with Stream(1,2,3)", other)
+			}
+		})
 	}
 }
 

@@ -66,9 +66,11 @@ func TestTraceManifestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"trace", "version", "manifest"} {
-		if _, ok := head[k]; !ok {
-			t.Errorf("header %s lacks %q", first, k)
-		}
+		t.Run("header has "+k, func(t *testing.T) {
+			if _, ok := head[k]; !ok {
+				t.Errorf("header %s lacks %q", first, k)
+			}
+		})
 	}
 	if !bytes.HasPrefix(first, []byte(`{"trace":"sqsim","version":2,"manifest":{`)) {
 		t.Errorf("header %s: want {\"trace\":\"sqsim\",\"version\":2,\"manifest\":{...}}", first)
@@ -273,25 +275,28 @@ func TestRecordRefuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, l := range []*sq.Ledger{sq.NewLedger(), sq.NewSummaryLedger()} {
-				var buf bytes.Buffer
-				l.StreamWithManifest(&buf, sq.NewManifest("test"))
-				good := sq.ReluCorr([]float64{1, 0, 0})
-				l.Record(good, 0.1, []float64{0.5}, sq.Info{})
-				l.Record(c.q, c.tau, c.ans, c.info)
-				l.Record(good, 0.1, []float64{0.5}, sq.Info{})
-				err := l.Err()
-				if !errors.Is(err, sq.ErrLedger) || !errors.Is(err, c.want) || !strings.Contains(err.Error(), "entry 1") {
-					t.Errorf("Err() = %v, want ErrLedger and %v naming entry 1", err, c.want)
-				}
-				if s := l.Summary(); s.Queries != 2 {
-					t.Errorf("%d queries counted, want the 2 good ones", s.Queries)
-				}
-				// The stream stops at the refusal: the trace is a consistent prefix.
-				tr, rerr := sq.ReadTraceManifest(&buf)
-				if rerr != nil || len(tr.Entries) != 1 {
-					t.Errorf("trace: %d entries, %v; want the 1 before the refusal", len(tr.Entries), rerr)
-				}
+			for _, lk := range traceLedgerKinds {
+				t.Run(lk.name, func(t *testing.T) {
+					l := lk.new()
+					var buf bytes.Buffer
+					l.StreamWithManifest(&buf, sq.NewManifest("test"))
+					good := sq.ReluCorr([]float64{1, 0, 0})
+					l.Record(good, 0.1, []float64{0.5}, sq.Info{})
+					l.Record(c.q, c.tau, c.ans, c.info)
+					l.Record(good, 0.1, []float64{0.5}, sq.Info{})
+					err := l.Err()
+					if !errors.Is(err, sq.ErrLedger) || !errors.Is(err, c.want) || !strings.Contains(err.Error(), "entry 1") {
+						t.Errorf("Err() = %v, want ErrLedger and %v naming entry 1", err, c.want)
+					}
+					if s := l.Summary(); s.Queries != 2 {
+						t.Errorf("%d queries counted, want the 2 good ones", s.Queries)
+					}
+					// The stream stops at the refusal: the trace is a consistent prefix.
+					tr, rerr := sq.ReadTraceManifest(&buf)
+					if rerr != nil || len(tr.Entries) != 1 {
+						t.Errorf("trace: %d entries, %v; want the 1 before the refusal", len(tr.Entries), rerr)
+					}
+				})
 			}
 		})
 	}
@@ -346,17 +351,20 @@ func TestTraceNonFinite(t *testing.T) {
 // MinAskedTol is the smallest asked tolerance of a non-free entry, in a
 // summary-only ledger too.
 func TestMinAskedTol(t *testing.T) {
-	for _, l := range []*sq.Ledger{sq.NewLedger(), sq.NewSummaryLedger()} {
-		if l.MinAskedTol() != 0 {
-			t.Errorf("empty ledger: %g", l.MinAskedTol())
-		}
-		l.Record(sq.Chow(1), 1e-12, []float64{0}, sq.Info{Free: true})
-		l.Record(sq.Chow(1), 0.3, []float64{0}, sq.Info{EffTol: 0.5})
-		l.Record(sq.Chow(1), 0.2, []float64{0}, sq.Info{})
-		l.Record(sq.Chow(1), 0.4, []float64{0}, sq.Info{})
-		if got := l.MinAskedTol(); got != 0.2 {
-			t.Errorf("MinAskedTol %g, want 0.2", got)
-		}
+	for _, lk := range traceLedgerKinds {
+		t.Run(lk.name, func(t *testing.T) {
+			l := lk.new()
+			if l.MinAskedTol() != 0 {
+				t.Errorf("empty ledger: %g", l.MinAskedTol())
+			}
+			l.Record(sq.Chow(1), 1e-12, []float64{0}, sq.Info{Free: true})
+			l.Record(sq.Chow(1), 0.3, []float64{0}, sq.Info{EffTol: 0.5})
+			l.Record(sq.Chow(1), 0.2, []float64{0}, sq.Info{})
+			l.Record(sq.Chow(1), 0.4, []float64{0}, sq.Info{})
+			if got := l.MinAskedTol(); got != 0.2 {
+				t.Errorf("MinAskedTol %g, want 0.2", got)
+			}
+		})
 	}
 }
 
@@ -401,12 +409,14 @@ func TestComputeDigest(t *testing.T) {
 		"fp": func(e *sq.Entry) { e.Fingerprint = "ac" }, "oracle": func(e *sq.Entry) { e.Oracle = "noise" },
 		"samples": func(e *sq.Entry) { e.Samples = 0 }, "pool": func(e *sq.Entry) { e.Pool = false },
 	} {
-		c := e
-		c.Answer = append(sq.Floats(nil), e.Answer...)
-		edit(&c)
-		if c.ComputeDigest() == base {
-			t.Errorf("changing %s leaves the digest %s", name, base)
-		}
+		t.Run("changing "+name, func(t *testing.T) {
+			c := e
+			c.Answer = append(sq.Floats(nil), e.Answer...)
+			edit(&c)
+			if c.ComputeDigest() == base {
+				t.Errorf("changing %s leaves the digest %s", name, base)
+			}
+		})
 	}
 }
 
@@ -428,3 +438,9 @@ func TestLedgerObserve(t *testing.T) {
 		}
 	}
 }
+
+// traceLedgerKinds are the two kinds of ledger, for tests that run on both.
+var traceLedgerKinds = []struct {
+	name string
+	new  func() *sq.Ledger
+}{{"full", sq.NewLedger}, {"summary-only", sq.NewSummaryLedger}}

@@ -2,9 +2,13 @@ package sq_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
@@ -57,42 +61,42 @@ func TestThresholdViewExact(t *testing.T) {
 	}
 	o := oracle.Exact(w)
 	for _, th := range []float64{0.05, 0.3, 0.7} {
-		v := sq.ThresholdView(o, th)
-		got, err := sq.AskVec(v, sq.Chow(3), 1e-9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		direct := &sq.Query{Name: "sign(y-t)*x", Class: sq.L2, Bound: 1, Dim: 3,
-			Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelSign, T: th}, Feature: sq.Feature{Kind: sq.FeatLinear}}}}
-		want, err := sq.AskVec(o, direct, 1e-9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range got {
-			if math.Abs(got[i]-want[i]) > 1e-12 {
-				t.Errorf("t = %v: coordinate %d: view %v, direct %v", th, i, got[i], want[i])
+		t.Run(fmt.Sprintf("t=%v", th), func(t *testing.T) {
+			v := sq.ThresholdView(o, th)
+			got, err := sq.AskVec(v, sq.Chow(3), 1e-9)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		mean, err := sq.Ask(v, sq.LabelMoment(1), 1e-9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		above := &sq.Query{Name: "1{y>t}", Class: sq.Bounded, Bound: 1, Dim: 1,
-			Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelAbove, T: th}, Feature: sq.Feature{Kind: sq.FeatOne}}}}
-		p, err := sq.Ask(o, above, 1e-9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(mean-(2*p-1)) > 1e-10 {
-			t.Errorf("t = %v: E[sign(y - t)] = %v, 2 P[y > t] - 1 = %v", th, mean, 2*p-1)
-		}
-		if p <= 0 || p > 0.5 {
-			t.Errorf("t = %v: P[y > t] = %v, want in (0, 1/2] for labels that vanish when w*.x <= 0", th, p)
-		}
-		sq2, err := sq.Ask(v, sq.LabelMoment(2), 1e-9)
-		if err != nil || math.Abs(sq2-1) > 1e-12 {
-			t.Errorf("t = %v: E[ytil^2] = %v, %v; want 1", th, sq2, err)
-		}
+			direct := &sq.Query{Name: "sign(y-t)*x", Class: sq.L2, Bound: 1, Dim: 3,
+				Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelSign, T: th}, Feature: sq.Feature{Kind: sq.FeatLinear}}}}
+			want, err := sq.AskVec(o, direct, 1e-9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Errorf("E[sign(y - t) x] through the view vs direct (-direct +view):\n%s", diff)
+			}
+			mean, err := sq.Ask(v, sq.LabelMoment(1), 1e-9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			above := &sq.Query{Name: "1{y>t}", Class: sq.Bounded, Bound: 1, Dim: 1,
+				Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelAbove, T: th}, Feature: sq.Feature{Kind: sq.FeatOne}}}}
+			p, err := sq.Ask(o, above, 1e-9)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(mean-(2*p-1)) > 1e-10 {
+				t.Errorf("E[sign(y - t)] = %v, 2 P[y > t] - 1 = %v", mean, 2*p-1)
+			}
+			if p <= 0 || p > 0.5 {
+				t.Errorf("P[y > t] = %v, want in (0, 1/2] for labels that vanish when w*.x <= 0", p)
+			}
+			sq2, err := sq.Ask(v, sq.LabelMoment(2), 1e-9)
+			if err != nil || math.Abs(sq2-1) > 1e-12 {
+				t.Errorf("E[ytil^2] = %v, %v; want 1", sq2, err)
+			}
+		})
 	}
 }
 
@@ -108,10 +112,12 @@ func TestThresholdViewRefuses(t *testing.T) {
 		t.Error("the refused query reached the oracle below")
 	}
 	for _, th := range []float64{math.NaN(), math.Inf(1)} {
-		_, err := sq.AskVec(sq.ThresholdView(rec, th), sq.Chow(2), 1e-3)
-		if !errors.Is(err, sq.ErrQuery) || !strings.Contains(err.Error(), "finite") {
-			t.Errorf("t = %v: err = %v, want ErrQuery about the threshold", th, err)
-		}
+		t.Run(fmt.Sprintf("t=%v", th), func(t *testing.T) {
+			_, err := sq.AskVec(sq.ThresholdView(rec, th), sq.Chow(2), 1e-3)
+			if !errors.Is(err, sq.ErrQuery) || !strings.Contains(err.Error(), "finite") {
+				t.Errorf("err = %v, want ErrQuery about the threshold", err)
+			}
+		})
 	}
 	// A CSQ-only oracle below the view refuses: the mapped queries are not
 	// correlational.

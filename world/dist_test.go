@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/sqsim/sqsim/sq"
 )
 
@@ -108,24 +111,38 @@ func testQueries(w []float64) []*sq.Query {
 	return qs
 }
 
-func families(t *testing.T, d int) []*Model {
+// testFamily is a test world and the name of its subtests (two worlds of a
+// kind share the model's name).
+type testFamily struct {
+	name string
+	m    *Model
+}
+
+func families(t *testing.T, d int) []testFamily {
 	t.Helper()
 	ws := randVec(1, d, 0.8)
-	var ms []*Model
-	add := func(m *Model, err error) {
+	var ms []testFamily
+	add := func(name string, m *Model, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
-		ms = append(ms, m)
+		ms = append(ms, testFamily{name, m})
 	}
-	add(Realizable(ws))
-	add(Noisy(ws, Noise{Kind: Gaussian, Param: 0.3}))
-	add(Noisy(ws, Noise{Kind: Rademacher, Param: 0.2}))
-	add(Clipped(randVec(2, d, 1.7), 1))
-	add(Corrupted(randVec(3, d, 1.2), 0.15, CorruptFlip))
-	add(Corrupted(randVec(4, d, 1.0), 0.1, CorruptZero))
-	add(Halfspace(ws, 0.1))
+	realizable, err := Realizable(ws)
+	add("realizable", realizable, err)
+	gaussian, err := Noisy(ws, Noise{Kind: Gaussian, Param: 0.3})
+	add("noisy gaussian", gaussian, err)
+	rademacher, err := Noisy(ws, Noise{Kind: Rademacher, Param: 0.2})
+	add("noisy rademacher", rademacher, err)
+	clipped, err := Clipped(randVec(2, d, 1.7), 1)
+	add("clipped", clipped, err)
+	flip, err := Corrupted(randVec(3, d, 1.2), 0.15, CorruptFlip)
+	add("corrupted flip", flip, err)
+	zero, err := Corrupted(randVec(4, d, 1.0), 0.1, CorruptZero)
+	add("corrupted zero", zero, err)
+	half, err := Halfspace(ws, 0.1)
+	add("halfspace", half, err)
 	return ms
 }
 
@@ -135,27 +152,33 @@ func families(t *testing.T, d int) []*Model {
 func TestRoutesAgree(t *testing.T) {
 	d := 4
 	w := randVec(7, d, 0.9)
-	for _, m := range families(t, d) {
-		g := genericCopy(t, m)
-		for _, q := range testQueries(w) {
-			a := make([]float64, q.Dim)
-			b := make([]float64, q.Dim)
-			c := make([]float64, q.Dim)
-			if _, err := m.Expect(q, a); err != nil {
-				t.Fatalf("%s %s: %v", m.name, q.Name, err)
+	for _, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
+			g := genericCopy(t, m)
+			for _, q := range testQueries(w) {
+				t.Run(q.Name, func(t *testing.T) {
+					a := make([]float64, q.Dim)
+					b := make([]float64, q.Dim)
+					c := make([]float64, q.Dim)
+					if _, err := m.Expect(q, a); err != nil {
+						t.Fatalf("family route: %v", err)
+					}
+					if _, err := g.Expect(q, b); err != nil {
+						t.Fatalf("generic route: %v", err)
+					}
+					if _, err := m.Expect(ridgeVersion(q), c); err != nil {
+						t.Fatalf("ridge route: %v", err)
+					}
+					if diff := cmp.Diff(a, b, cmpopts.EquateApprox(0, 1e-11)); diff != "" {
+						t.Errorf("family vs generic quadrature (-family +generic):\n%s", diff)
+					}
+					if diff := cmp.Diff(a, c, cmpopts.EquateApprox(0, 1e-10)); diff != "" {
+						t.Errorf("family vs ridge quadrature (-family +ridge):\n%s", diff)
+					}
+				})
 			}
-			if _, err := g.Expect(q, b); err != nil {
-				t.Fatalf("%s generic %s: %v", m.name, q.Name, err)
-			}
-			if _, err := m.Expect(ridgeVersion(q), c); err != nil {
-				t.Fatalf("%s ridge %s: %v", m.name, q.Name, err)
-			}
-			for i := range a {
-				if math.Abs(a[i]-b[i]) > 1e-11 || math.Abs(a[i]-c[i]) > 1e-10 {
-					t.Errorf("%s %s [%d]: family %.15g generic %.15g ridge %.15g", m.name, q.Name, i, a[i], b[i], c[i])
-				}
-			}
-		}
+		})
 	}
 }
 
@@ -166,34 +189,39 @@ func TestMonteCarlo(t *testing.T) {
 	d := 3
 	w := randVec(11, d, 1.1)
 	const n = 200000
-	for mi, m := range families(t, d) {
-		x := make([]float64, n*d)
-		y := make([]float64, n)
-		m.Sample(sq.Stream(uint64(mi), 5), x, y)
-		for _, q := range testQueries(w) {
-			exact := make([]float64, q.Dim)
-			if _, err := m.Expect(q, exact); err != nil {
-				t.Fatal(err)
+	for mi, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
+			x := make([]float64, n*d)
+			y := make([]float64, n)
+			m.Sample(sq.Stream(uint64(mi), 5), x, y)
+			for _, q := range testQueries(w) {
+				t.Run(q.Name, func(t *testing.T) {
+					exact := make([]float64, q.Dim)
+					if _, err := m.Expect(q, exact); err != nil {
+						t.Fatal(err)
+					}
+					ev := sq.NewEvaluator(q)
+					sum := make([]float64, q.Dim)
+					sum2 := make([]float64, q.Dim)
+					v := make([]float64, q.Dim)
+					for i := 0; i < n; i++ {
+						ev.Eval(x[i*d:(i+1)*d], y[i], v)
+						for j := range v {
+							sum[j] += v[j]
+							sum2[j] += v[j] * v[j]
+						}
+					}
+					for j := range exact {
+						mean := sum[j] / n
+						sd := math.Sqrt(math.Max(sum2[j]/n-mean*mean, 0))
+						if math.Abs(mean-exact[j]) > 5*sd/math.Sqrt(n)+1e-12 {
+							t.Errorf("[%d]: Monte Carlo %.6g +- %.2g, exact %.10g", j, mean, sd/math.Sqrt(n), exact[j])
+						}
+					}
+				})
 			}
-			ev := sq.NewEvaluator(q)
-			sum := make([]float64, q.Dim)
-			sum2 := make([]float64, q.Dim)
-			v := make([]float64, q.Dim)
-			for i := 0; i < n; i++ {
-				ev.Eval(x[i*d:(i+1)*d], y[i], v)
-				for j := range v {
-					sum[j] += v[j]
-					sum2[j] += v[j] * v[j]
-				}
-			}
-			for j := range exact {
-				mean := sum[j] / n
-				sd := math.Sqrt(math.Max(sum2[j]/n-mean*mean, 0))
-				if math.Abs(mean-exact[j]) > 5*sd/math.Sqrt(n)+1e-12 {
-					t.Errorf("%s %s [%d]: Monte Carlo %.6g +- %.2g, exact %.10g", m.name, q.Name, j, mean, sd/math.Sqrt(n), exact[j])
-				}
-			}
-		}
+		})
 	}
 }
 
@@ -217,10 +245,8 @@ func TestTheoryReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []float64{-0.59010347108976169312, 0.71923632775423455706}
-	for i := range g {
-		if math.Abs(g[i]-want[i]) > 1e-12 {
-			t.Errorf("grad[%d] = %.17g, want %.17g", i, g[i], want[i])
-		}
+	if diff := cmp.Diff(want, g, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		t.Errorf("gradient (-want +got):\n%s", diff)
 	}
 	// Hermite coefficients of relu(u.x) (theory §9.1) through the ridge formula.
 	u := []float64{math.Cos(0.7), math.Sin(0.7)}
@@ -229,54 +255,59 @@ func TestTheoryReference(t *testing.T) {
 		a    [2]int
 		want float64
 	}{{[2]int{1, 1}, 0.196568781251}, {[2]int{2, 0}, 0.165020818779}, {[2]int{3, 1}, -0.0469442699365}, {[2]int{2, 2}, -0.0484271631021}, {[2]int{1, 3}, -0.0333045989679}} {
-		var out [1]float64
-		if _, err := mu.Expect(sq.HermiteCorr([]int{0, 1}, c.a[:]), out[:]); err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(out[0]-c.want) > 1e-12 {
-			t.Errorf("E[relu(u.x) H_%v] = %.13g, want %.13g", c.a, out[0], c.want)
-		}
+		t.Run(fmt.Sprintf("hermite,alpha=%v", c.a), func(t *testing.T) {
+			var out [1]float64
+			if _, err := mu.Expect(sq.HermiteCorr([]int{0, 1}, c.a[:]), out[:]); err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(out[0]-c.want) > 1e-12 {
+				t.Errorf("E[relu(u.x) H_%v] = %.13g, want %.13g", c.a, out[0], c.want)
+			}
+		})
 	}
 }
 
 func TestOpt(t *testing.T) {
 	d := 3
-	for _, m := range families(t, d) {
-		res, err := m.Opt()
-		if err != nil {
-			t.Fatalf("%s: %v", m.name, err)
-		}
-		if n := norm(res.W); n > 1+1e-12 {
-			t.Errorf("%s: minimizer has norm %g > 1", m.name, n)
-		}
-		l, _, err := m.Loss(res.W)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(l-res.Opt) > 1e-10 {
-			t.Errorf("%s: Opt %.12g but the loss of its minimizer is %.12g", m.name, res.Opt, l)
-		}
-		// No ReLU of norm <= 1 does better: random directions and norms.
-		r := sq.Stream(3, 3)
-		for i := 0; i < 300; i++ {
-			w := randVec(uint64(1000+i), d, r.Float64())
-			if i%3 == 0 {
-				// near the minimizer
-				for j := range w {
-					w[j] = res.W[j] + 0.01*w[j]
-				}
-				if n := norm(w); n > 1 {
+	for _, f := range families(t, d) {
+		m := f.m
+		t.Run(f.name, func(t *testing.T) {
+			res, err := m.Opt()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := norm(res.W); n > 1+1e-12 {
+				t.Errorf("minimizer has norm %g > 1", n)
+			}
+			l, _, err := m.Loss(res.W)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(l-res.Opt) > 1e-10 {
+				t.Errorf("Opt %.12g but the loss of its minimizer is %.12g", res.Opt, l)
+			}
+			// No ReLU of norm <= 1 does better: random directions and norms.
+			r := sq.Stream(3, 3)
+			for i := 0; i < 300; i++ {
+				w := randVec(uint64(1000+i), d, r.Float64())
+				if i%3 == 0 {
+					// near the minimizer
 					for j := range w {
-						w[j] /= n
+						w[j] = res.W[j] + 0.01*w[j]
+					}
+					if n := norm(w); n > 1 {
+						for j := range w {
+							w[j] /= n
+						}
 					}
 				}
+				lw, _, _ := m.Loss(w)
+				if lw < res.Opt-1e-10 {
+					t.Errorf("loss %.12g at %v is below opt %.12g", lw, w, res.Opt)
+					break
+				}
 			}
-			lw, _, _ := m.Loss(w)
-			if lw < res.Opt-1e-10 {
-				t.Errorf("%s: loss %.12g at %v is below opt %.12g", m.name, lw, w, res.Opt)
-				break
-			}
-		}
+		})
 	}
 	// Closed forms: realizable opt = 0, noisy opt = variance.
 	m, _ := Noisy([]float64{0.3, 0.4}, Noise{Kind: Gaussian, Param: 0.5})
@@ -334,28 +365,29 @@ func TestTwoIndexAnchor(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	if _, err := Realizable(nil); !errors.Is(err, ErrModel) {
-		t.Errorf("empty w*: %v", err)
-	}
-	if _, err := Realizable([]float64{1, math.NaN()}); !errors.Is(err, ErrModel) {
-		t.Errorf("NaN w*: %v", err)
-	}
-	if _, err := Clipped([]float64{1}, -1); !errors.Is(err, ErrModel) {
-		t.Errorf("negative clip: %v", err)
-	}
-	if _, err := Noisy([]float64{1}, Noise{Kind: Gaussian, Param: math.Inf(1)}); !errors.Is(err, ErrModel) {
-		t.Errorf("infinite noise: %v", err)
-	}
-	if _, err := Halfspace([]float64{1}, 0.7); !errors.Is(err, ErrModel) {
-		t.Errorf("eta > 1/2: %v", err)
-	}
 	m, _ := Realizable([]float64{1, 0})
-	if _, err := m.Expect(sq.Chow(3), make([]float64, 3)); !errors.Is(err, sq.ErrQuery) {
-		t.Errorf("dimension mismatch: %v", err)
-	}
 	fq := &sq.Query{Name: "f", Class: sq.L2, Dim: 1, Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY},
 		Feature: sq.Feature{Kind: sq.FeatFunc, OutDim: 1, F: func(x, o []float64) { o[0] = x[0] }}}}}
-	if _, err := m.Expect(fq, make([]float64, 1)); !errors.Is(err, sq.ErrNotExact) {
-		t.Errorf("function feature: %v", err)
+	build := func(_ *Model, err error) error { return err }
+	expect := func(_ float64, err error) error { return err }
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"empty w*", build(Realizable(nil)), ErrModel},
+		{"NaN w*", build(Realizable([]float64{1, math.NaN()})), ErrModel},
+		{"negative clip", build(Clipped([]float64{1}, -1)), ErrModel},
+		{"infinite noise", build(Noisy([]float64{1}, Noise{Kind: Gaussian, Param: math.Inf(1)})), ErrModel},
+		{"eta > one half", build(Halfspace([]float64{1}, 0.7)), ErrModel},
+		{"dimension mismatch", expect(m.Expect(sq.Chow(3), make([]float64, 3))), sq.ErrQuery},
+		{"function feature", expect(m.Expect(fq, make([]float64, 1))), sq.ErrNotExact},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !errors.Is(tc.err, tc.want) {
+				t.Errorf("err = %v, want %v", tc.err, tc.want)
+			}
+		})
 	}
 }

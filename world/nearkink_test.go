@@ -354,11 +354,16 @@ func TestReferenceReproducer(t *testing.T) {
 	w := []float64{0.65999967000002746, 0.00065999989000000537}
 	rw := refWorld{comps: []refComp{{u: []float64{1, 0}, y: clippedPieces(1), y2: squarePieces(clippedPieces(1), 0)}}}
 	q := refQueries(w, false)[0]
-	for _, o := range []refOpts{refMain, refAlt} {
-		v, eb := q.ref(rw, o)
-		if math.Abs(v[0]-0.025254435887865422) > refAcc || eb > refAcc {
-			t.Errorf("reference loss %.17g (err est %.2g), want 0.025254435887865422", v[0], eb)
-		}
+	for _, o := range []struct {
+		name string
+		opts refOpts
+	}{{"main rule", refMain}, {"second rule", refAlt}} {
+		t.Run(o.name, func(t *testing.T) {
+			v, eb := q.ref(rw, o.opts)
+			if math.Abs(v[0]-0.025254435887865422) > refAcc || eb > refAcc {
+				t.Errorf("reference loss %.17g (err est %.2g), want 0.025254435887865422", v[0], eb)
+			}
+		})
 	}
 	m, err := Clipped([]float64{1, 0}, 1)
 	if err != nil {
@@ -405,37 +410,41 @@ func TestNearKink(t *testing.T) {
 	}
 	worst := map[string]float64{}
 	for _, rw := range refWorlds(t, u, !short) {
-		for _, th := range nearAngles(short) {
-			for _, nw := range norms {
-				w := make([]float64, d)
-				for i := range w {
-					w[i] = nw * (math.Cos(th)*u[i] + math.Sin(th)*e[i])
-				}
-				for _, rq := range refQueries(w, rw.y2) {
-					name := fmt.Sprintf("%s/%s/theta=%.3g/|w|=%g", rw.name, rq.q.Name, th, nw)
-					got := make([]float64, rq.q.Dim)
-					eb, err := rw.m.Expect(rq.q, got)
-					if err != nil {
-						t.Errorf("%s: %v", name, err)
-						continue
+		t.Run(rw.name, func(t *testing.T) {
+			for _, th := range nearAngles(short) {
+				for _, nw := range norms {
+					w := make([]float64, d)
+					for i := range w {
+						w[i] = nw * (math.Cos(th)*u[i] + math.Sin(th)*e[i])
 					}
-					want, _ := rq.ref(rw, refMain)
-					scale := math.Max(1, nw*nw)
-					if eb > 1e-10*scale {
-						t.Errorf("%s: bound %.3g exceeds 1e-10 x %g", name, eb, scale)
-					}
-					for i := range got {
-						diff := math.Abs(got[i] - want[i])
-						if k := rw.name + "/" + rq.q.Name; diff > worst[k] {
-							worst[k] = diff
+					t.Run(fmt.Sprintf("theta=%.3g,|w|=%g", th, nw), func(t *testing.T) {
+						for _, rq := range refQueries(w, rw.y2) {
+							t.Run(rq.q.Name, func(t *testing.T) {
+								got := make([]float64, rq.q.Dim)
+								eb, err := rw.m.Expect(rq.q, got)
+								if err != nil {
+									t.Fatal(err)
+								}
+								want, _ := rq.ref(rw, refMain)
+								scale := math.Max(1, nw*nw)
+								if eb > 1e-10*scale {
+									t.Errorf("bound %.3g exceeds 1e-10 x %g", eb, scale)
+								}
+								for i := range got {
+									diff := math.Abs(got[i] - want[i])
+									if k := rw.name + "/" + rq.q.Name; diff > worst[k] {
+										worst[k] = diff
+									}
+									if diff > eb+refAcc*scale {
+										t.Errorf("[%d]: %.17g, reference %.17g: off by %.3g, bound %.3g", i, got[i], want[i], diff, eb)
+									}
+								}
+							})
 						}
-						if diff > eb+refAcc*scale {
-							t.Errorf("%s [%d]: %.17g, reference %.17g: off by %.3g, bound %.3g", name, i, got[i], want[i], diff, eb)
-						}
-					}
+					})
 				}
 			}
-		}
+		})
 	}
 	for k, v := range worst {
 		t.Logf("largest error %-45s %.3g", k, v)
@@ -502,18 +511,21 @@ func TestLearnEndpoints(t *testing.T) {
 	nw := norm(wstar)
 	rw := refWorld{comps: []refComp{{u: unit(wstar), y: scalePieces(clippedPieces(1), nw), y2: squarePieces(scalePieces(clippedPieces(1), nw), 0)}}}
 	for _, w := range [][]float64{
+		// before the fix, then after it
 		{-0.05597601475490104, 0.28372719265341695, 0.14737076640989816, 0.020140018476928954, -0.3485944205817703, -0.07615495787531207, 0.2806800297188937, -0.10953833840294186, 0.1138021739082543, -0.3557119993180312},
 		{-0.05617199914785399, 0.28357858505599737, 0.14720313898270307, 0.02033100549488766, -0.34883121098142084, -0.07635375624739867, 0.2805311081772187, -0.10974179212965508, 0.11400622223222022, -0.3555734300929231},
 	} {
-		l, eb, err := m.Loss(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, _ := refQueries(w, false)[0].ref(rw, refMain)
-		t.Logf("angle %.3g: loss %.17g (bound %.2g), reference %.17g", gauss.Angle(w, wstar), l, eb, want[0])
-		if d := math.Abs(l - want[0]); d > eb+refAcc {
-			t.Errorf("angle %.3g: loss %.17g, reference %.17g: off by %.2g, bound %.2g", gauss.Angle(w, wstar), l, want[0], d, eb)
-		}
+		t.Run(fmt.Sprintf("angle=%.3g", gauss.Angle(w, wstar)), func(t *testing.T) {
+			l, eb, err := m.Loss(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := refQueries(w, false)[0].ref(rw, refMain)
+			t.Logf("loss %.17g (bound %.2g), reference %.17g", l, eb, want[0])
+			if d := math.Abs(l - want[0]); d > eb+refAcc {
+				t.Errorf("loss %.17g, reference %.17g: off by %.2g, bound %.2g", l, want[0], d, eb)
+			}
+		})
 	}
 }
 
@@ -524,25 +536,31 @@ func TestNearKinkRidge(t *testing.T) {
 	u := unit([]float64{0.48, -0.6, 0.64})
 	e := orthoTo(u, 0)
 	for _, rw := range refWorlds(t, u, false)[:4] {
-		for _, th := range []float64{0, 1e-9, -1e-6, 1e-4, 2e-3, 1e-2} {
-			w := make([]float64, 3)
-			for i := range w {
-				w[i] = 0.66 * (math.Cos(th)*u[i] + math.Sin(th)*e[i])
-			}
-			for _, rq := range refQueries(w, false)[:3] {
-				q := ridgeVersion(rq.q)
-				got := make([]float64, q.Dim)
-				eb, err := rw.m.Expect(q, got)
-				if err != nil {
-					t.Fatalf("%s %s theta=%g: %v", rw.name, q.Name, th, err)
+		t.Run(rw.name, func(t *testing.T) {
+			for _, th := range []float64{0, 1e-9, -1e-6, 1e-4, 2e-3, 1e-2} {
+				w := make([]float64, 3)
+				for i := range w {
+					w[i] = 0.66 * (math.Cos(th)*u[i] + math.Sin(th)*e[i])
 				}
-				want, _ := rq.ref(rw, refMain)
-				for i := range got {
-					if d := math.Abs(got[i] - want[i]); d > eb+refAcc || eb > 1e-10 {
-						t.Errorf("%s %s theta=%g [%d]: %.17g, reference %.17g: off by %.2g, bound %.2g", rw.name, q.Name, th, i, got[i], want[i], d, eb)
+				t.Run(fmt.Sprintf("theta=%g", th), func(t *testing.T) {
+					for _, rq := range refQueries(w, false)[:3] {
+						q := ridgeVersion(rq.q)
+						t.Run(q.Name, func(t *testing.T) {
+							got := make([]float64, q.Dim)
+							eb, err := rw.m.Expect(q, got)
+							if err != nil {
+								t.Fatal(err)
+							}
+							want, _ := rq.ref(rw, refMain)
+							for i := range got {
+								if d := math.Abs(got[i] - want[i]); d > eb+refAcc || eb > 1e-10 {
+									t.Errorf("[%d]: %.17g, reference %.17g: off by %.2g, bound %.2g", i, got[i], want[i], d, eb)
+								}
+							}
+						})
 					}
-				}
+				})
 			}
-		}
+		})
 	}
 }

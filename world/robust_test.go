@@ -2,6 +2,7 @@ package world
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -59,28 +60,30 @@ func TestHugeWeightsRefused(t *testing.T) {
 // are kept, with unit basis vectors and coefficients of the row's size.
 func TestOrthonormalizeHuge(t *testing.T) {
 	for _, s := range []float64{1e-300, 1e154, 1e200, 1e300} {
-		rows := [][]float64{{s, s}, {s, -2 * s}}
-		basis, coef := sq.Orthonormalize(rows)
-		if len(basis) != 2 {
-			t.Fatalf("scale %g: %d basis vectors, want 2", s, len(basis))
-		}
-		for b, e := range basis {
-			if n := math.Hypot(e[0], e[1]); math.Abs(n-1) > 1e-15 {
-				t.Errorf("scale %g: basis %d has norm %v", s, b, n)
+		t.Run(fmt.Sprintf("scale=%g", s), func(t *testing.T) {
+			rows := [][]float64{{s, s}, {s, -2 * s}}
+			basis, coef := sq.Orthonormalize(rows)
+			if len(basis) != 2 {
+				t.Fatalf("scale %g: %d basis vectors, want 2", s, len(basis))
 			}
-		}
-		// rows[i] = sum_b coef[i][b] basis[b].
-		for i, r := range rows {
-			for j := range r {
-				v := 0.0
-				for b := range basis {
-					v += coef[i][b] * basis[b][j]
-				}
-				if math.Abs(v-r[j]) > 1e-14*s {
-					t.Errorf("scale %g: row %d entry %d reconstructs to %v, want %v", s, i, j, v, r[j])
+			for b, e := range basis {
+				if n := math.Hypot(e[0], e[1]); math.Abs(n-1) > 1e-15 {
+					t.Errorf("scale %g: basis %d has norm %v", s, b, n)
 				}
 			}
-		}
+			// rows[i] = sum_b coef[i][b] basis[b].
+			for i, r := range rows {
+				for j := range r {
+					v := 0.0
+					for b := range basis {
+						v += coef[i][b] * basis[b][j]
+					}
+					if math.Abs(v-r[j]) > 1e-14*s {
+						t.Errorf("scale %g: row %d entry %d reconstructs to %v, want %v", s, i, j, v, r[j])
+					}
+				}
+			}
+		})
 	}
 	// A non-finite row has no direction.
 	if basis, _ := sq.Orthonormalize([][]float64{{math.NaN(), 1}, {1, 0}}); len(basis) != 1 {
@@ -153,34 +156,36 @@ func TestOptRealizableClosedForm(t *testing.T) {
 	for _, s := range []float64{1.5, 3} {
 		w := []float64{s * 0.6, s * 0.8, 0}
 		for _, noise := range []Noise{{}, {Kind: Gaussian, Param: 0.3}} {
-			m, err := Noisy(w, noise)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o, err := m.Opt()
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := (s-1)*(s-1)/2 + noise.Variance()
-			if math.Abs(o.Opt-want) > 1e-15*want {
-				t.Errorf("s = %g: opt = %.17g, want %.17g", s, o.Opt, want)
-			}
-			l, _, err := m.Loss(o.W)
-			if err != nil || math.Abs(l-o.Opt) > 1e-12 {
-				t.Errorf("s = %g: loss at the minimizer %v, opt %v (%v)", s, l, o.Opt, err)
-			}
-			// The generic search over directions (same labels, no closed form).
-			g, err := MultiIndex("relu", [][]float64{w}, func(z []float64) float64 { return math.Max(0, z[0]) }, []Hyper{{A: []float64{1}, C: 0}}, noise, 0, math.Inf(1))
-			if err != nil {
-				t.Fatal(err)
-			}
-			go2, err := g.Opt()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(go2.Opt-want) > 1e-9 {
-				t.Errorf("s = %g: generic search opt %.12g, closed form %.12g", s, go2.Opt, want)
-			}
+			t.Run(fmt.Sprintf("s=%g,noise=%v", s, noise), func(t *testing.T) {
+				m, err := Noisy(w, noise)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o, err := m.Opt()
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := (s-1)*(s-1)/2 + noise.Variance()
+				if math.Abs(o.Opt-want) > 1e-15*want {
+					t.Errorf("s = %g: opt = %.17g, want %.17g", s, o.Opt, want)
+				}
+				l, _, err := m.Loss(o.W)
+				if err != nil || math.Abs(l-o.Opt) > 1e-12 {
+					t.Errorf("s = %g: loss at the minimizer %v, opt %v (%v)", s, l, o.Opt, err)
+				}
+				// The generic search over directions (same labels, no closed form).
+				g, err := MultiIndex("relu", [][]float64{w}, func(z []float64) float64 { return math.Max(0, z[0]) }, []Hyper{{A: []float64{1}, C: 0}}, noise, 0, math.Inf(1))
+				if err != nil {
+					t.Fatal(err)
+				}
+				go2, err := g.Opt()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if math.Abs(go2.Opt-want) > 1e-9 {
+					t.Errorf("s = %g: generic search opt %.12g, closed form %.12g", s, go2.Opt, want)
+				}
+			})
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package kern
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -40,12 +41,14 @@ func TestDotRowsAgree(t *testing.T) {
 	for _, d := range dims {
 		for _, rows := range []int{1, 2, 3, 4, 5, 9} {
 			x, w := randVec(r, rows*d), randVec(r, d)
-			zGo, zAsm := make([]float64, rows), make([]float64, rows)
-			withImpl(t, "go", func() { DotRows(x, d, w, zGo) })
-			withImpl(t, "avx512", func() { DotRows(x, d, w, zAsm) })
-			for i := range zGo {
-				close(t, "DotRows", zAsm[i], zGo[i], math.Sqrt(float64(d)))
-			}
+			t.Run(fmt.Sprintf("d=%d,rows=%d", d, rows), func(t *testing.T) {
+				zGo, zAsm := make([]float64, rows), make([]float64, rows)
+				withImpl(t, "go", func() { DotRows(x, d, w, zGo) })
+				withImpl(t, "avx512", func() { DotRows(x, d, w, zAsm) })
+				for i := range zGo {
+					close(t, "DotRows", zAsm[i], zGo[i], math.Sqrt(float64(d)))
+				}
+			})
 		}
 	}
 }
@@ -61,18 +64,20 @@ func TestAxpyRowsAgree(t *testing.T) {
 				}
 			}
 			acc0 := randVec(r, Pad(d)+3) // entries past Pad(d) must stay untouched
-			aGo, aAsm := append([]float64(nil), acc0...), append([]float64(nil), acc0...)
-			idx := make([]int32, rows)
-			withImpl(t, "go", func() { AxpyRows(x, d, c, aGo, idx) })
-			withImpl(t, "avx512", func() { AxpyRows(x, d, c, aAsm, idx) })
-			for j := range aGo {
-				close(t, "AxpyRows", aAsm[j], aGo[j], float64(rows))
-			}
-			for j := d; j < len(acc0); j++ {
-				if aAsm[j] != acc0[j] {
-					t.Fatalf("AxpyRows d=%d changed entry %d past d", d, j)
+			t.Run(fmt.Sprintf("d=%d,rows=%d", d, rows), func(t *testing.T) {
+				aGo, aAsm := append([]float64(nil), acc0...), append([]float64(nil), acc0...)
+				idx := make([]int32, rows)
+				withImpl(t, "go", func() { AxpyRows(x, d, c, aGo, idx) })
+				withImpl(t, "avx512", func() { AxpyRows(x, d, c, aAsm, idx) })
+				for j := range aGo {
+					close(t, "AxpyRows", aAsm[j], aGo[j], float64(rows))
 				}
-			}
+				for j := d; j < len(acc0); j++ {
+					if aAsm[j] != acc0[j] {
+						t.Fatalf("AxpyRows d=%d changed entry %d past d", d, j)
+					}
+				}
+			})
 		}
 	}
 }
@@ -81,10 +86,12 @@ func TestSumAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, n := range []int{1, 7, 8, 63, 64, 65, 129, 1000, 4099} {
 		x := randVec(r, n)
-		var sGo, sAsm float64
-		withImpl(t, "go", func() { sGo = Sum(x) })
-		withImpl(t, "avx512", func() { sAsm = Sum(x) })
-		close(t, "Sum", sAsm, sGo, math.Sqrt(float64(n)))
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			var sGo, sAsm float64
+			withImpl(t, "go", func() { sGo = Sum(x) })
+			withImpl(t, "avx512", func() { sAsm = Sum(x) })
+			close(t, "Sum", sAsm, sGo, math.Sqrt(float64(n)))
+		})
 	}
 }
 
@@ -104,21 +111,23 @@ func TestBatchAgree(t *testing.T) {
 				}
 				b := NewBatch(U)
 				x, lam := randVec(r, rows*d), randVec(r, rows)
-				oGo, oAsm := make([]float64, m), make([]float64, m)
-				var ws BatchWork
-				withImpl(t, "go", func() { b.Accumulate(x, lam, oGo, &ws) })
-				withImpl(t, "avx512", func() { b.Accumulate(x, lam, oAsm, &ws) })
-				for j := range oGo {
-					// Reference straight from the definition.
-					want := 0.0
-					for i := 0; i < rows; i++ {
-						if s := dotGo(x[i*d:(i+1)*d], U[j]); s > 0 {
-							want += lam[i] * s
+				t.Run(fmt.Sprintf("blocks=%v,d=%d,m=%d", blk, d, m), func(t *testing.T) {
+					oGo, oAsm := make([]float64, m), make([]float64, m)
+					var ws BatchWork
+					withImpl(t, "go", func() { b.Accumulate(x, lam, oGo, &ws) })
+					withImpl(t, "avx512", func() { b.Accumulate(x, lam, oAsm, &ws) })
+					for j := range oGo {
+						// Reference straight from the definition.
+						want := 0.0
+						for i := 0; i < rows; i++ {
+							if s := dotGo(x[i*d:(i+1)*d], U[j]); s > 0 {
+								want += lam[i] * s
+							}
 						}
+						close(t, "Batch go", oGo[j], want, float64(rows*d))
+						close(t, "Batch asm", oAsm[j], want, float64(rows*d))
 					}
-					close(t, "Batch go", oGo[j], want, float64(rows*d))
-					close(t, "Batch asm", oAsm[j], want, float64(rows*d))
-				}
+				})
 			}
 		}
 	}
@@ -130,6 +139,7 @@ func TestGatedRowsAgree(t *testing.T) {
 	defer func() { branchFreeMax, useSmall, prefetchNextMax = saved, savedSmall, savedPF }()
 	// The register-resident kernels (d <= 104), the branch-free and the
 	// branching streaming kernels, with and without prefetching.
+	variants := []string{"register-resident", "branch-free", "branching", "branch-free,no-prefetch", "branching,no-prefetch"}
 	for k, bf := range []int{saved, saved, 0, saved, 0} {
 		branchFreeMax, useSmall = bf, k == 0
 		prefetchNextMax = savedPF
@@ -140,17 +150,19 @@ func TestGatedRowsAgree(t *testing.T) {
 			for _, rows := range []int{1, 2, 5, 13} {
 				x, w, a, b := randVec(r, rows*d), randVec(r, d), randVec(r, rows), randVec(r, rows)
 				acc0 := randVec(r, Pad(d)+3)
-				aGo, aAsm := append([]float64(nil), acc0...), append([]float64(nil), acc0...)
-				withImpl(t, "go", func() { GatedRows(x, d, w, a, b, aGo) })
-				withImpl(t, "avx512", func() { GatedRows(x, d, w, a, b, aAsm) })
-				for j := range aGo {
-					close(t, "GatedRows", aAsm[j], aGo[j], float64(rows*d))
-				}
-				for j := d; j < len(acc0); j++ {
-					if aAsm[j] != acc0[j] {
-						t.Fatalf("GatedRows d=%d changed entry %d past d", d, j)
+				t.Run(fmt.Sprintf("%s,d=%d,rows=%d", variants[k], d, rows), func(t *testing.T) {
+					aGo, aAsm := append([]float64(nil), acc0...), append([]float64(nil), acc0...)
+					withImpl(t, "go", func() { GatedRows(x, d, w, a, b, aGo) })
+					withImpl(t, "avx512", func() { GatedRows(x, d, w, a, b, aAsm) })
+					for j := range aGo {
+						close(t, "GatedRows", aAsm[j], aGo[j], float64(rows*d))
 					}
-				}
+					for j := d; j < len(acc0); j++ {
+						if aAsm[j] != acc0[j] {
+							t.Fatalf("GatedRows d=%d changed entry %d past d", d, j)
+						}
+					}
+				})
 			}
 		}
 	}
@@ -160,21 +172,23 @@ func TestDot3AxpbyAgree(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, n := range dims {
 		w, v := randVec(r, n), randVec(r, n)
-		var g, a [3]float64
-		withImpl(t, "go", func() { g[0], g[1], g[2] = Dot3(w, v) })
-		withImpl(t, "avx512", func() { a[0], a[1], a[2] = Dot3(w, v) })
-		for k := range g {
-			close(t, "Dot3", a[k], g[k], float64(n))
-		}
-		oGo, oAsm := make([]float64, n+1), make([]float64, n+1)
-		oGo[n], oAsm[n] = 7, 7
-		withImpl(t, "go", func() { Axpby(oGo, 0.3, w, -1.7, v) })
-		withImpl(t, "avx512", func() { Axpby(oAsm, 0.3, w, -1.7, v) })
-		for k := range oGo {
-			close(t, "Axpby", oAsm[k], oGo[k], 2)
-		}
-		if oAsm[n] != 7 {
-			t.Fatalf("Axpby n=%d wrote past n", n)
-		}
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			var g, a [3]float64
+			withImpl(t, "go", func() { g[0], g[1], g[2] = Dot3(w, v) })
+			withImpl(t, "avx512", func() { a[0], a[1], a[2] = Dot3(w, v) })
+			for k := range g {
+				close(t, "Dot3", a[k], g[k], float64(n))
+			}
+			oGo, oAsm := make([]float64, n+1), make([]float64, n+1)
+			oGo[n], oAsm[n] = 7, 7
+			withImpl(t, "go", func() { Axpby(oGo, 0.3, w, -1.7, v) })
+			withImpl(t, "avx512", func() { Axpby(oAsm, 0.3, w, -1.7, v) })
+			for k := range oGo {
+				close(t, "Axpby", oAsm[k], oGo[k], 2)
+			}
+			if oAsm[n] != 7 {
+				t.Fatalf("Axpby n=%d wrote past n", n)
+			}
+		})
 	}
 }

@@ -38,9 +38,11 @@ func TestReferenceValues(t *testing.T) {
 		{"E8", BothPositive(w, v), 0.30120819117478336291},
 	}
 	for _, s := range scalars {
-		if diff := cmp.Diff(s.want, s.got, approx); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", s.name, diff)
-		}
+		t.Run(s.name, func(t *testing.T) {
+			if diff := cmp.Diff(s.want, s.got, approx); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 	grad := vec(func(o []float64) { ReluLossGrad(w, v, o) }, 2)
 	if diff := cmp.Diff([]float64{-0.59010347108976169312, 0.71923632775423455706}, grad, approx); diff != "" {
@@ -222,11 +224,15 @@ func TestClosedFormsQuadrature(t *testing.T) {
 				return 2 * (relu(a) - relu(b)) * step(a)
 			})},
 		}
-		for _, c := range checks {
-			if diff := cmp.Diff(c.want, c.got, cmpopts.EquateApprox(0, 1e-11*c.scale)); diff != "" {
-				t.Errorf("%s %s: closed form vs quadrature (-quad +closed):\n%s", p.name, c.name, diff)
+		t.Run(p.name, func(t *testing.T) {
+			for _, c := range checks {
+				t.Run(c.name, func(t *testing.T) {
+					if diff := cmp.Diff(c.want, c.got, cmpopts.EquateApprox(0, 1e-11*c.scale)); diff != "" {
+						t.Errorf("closed form vs quadrature (-quad +closed):\n%s", diff)
+					}
+				})
 			}
-		}
+		})
 	}
 }
 
@@ -322,18 +328,26 @@ func TestClosedFormsMonteCarlo(t *testing.T) {
 				}
 			}
 		}
-		for _, q := range scalars {
-			if bound := z * q.acc.sd() / math.Sqrt(n); math.Abs(q.acc.mean-q.closed) > bound {
-				t.Errorf("pair %d %s: MC %.6g, closed %.6g, |diff| %.3g > %.3g", pi, q.name, q.acc.mean, q.closed, math.Abs(q.acc.mean-q.closed), bound)
+		// The samples are drawn above, outside the subtests, so that running
+		// one subtest alone (-run) sees the same stream.
+		t.Run(fmt.Sprintf("pair%d", pi), func(t *testing.T) {
+			for _, q := range scalars {
+				t.Run(q.name, func(t *testing.T) {
+					if bound := z * q.acc.sd() / math.Sqrt(n); math.Abs(q.acc.mean-q.closed) > bound {
+						t.Errorf("MC %.6g, closed %.6g, |diff| %.3g > %.3g", q.acc.mean, q.closed, math.Abs(q.acc.mean-q.closed), bound)
+					}
+				})
 			}
-		}
-		for _, q := range vectors {
-			for i := range x {
-				if bound := z * q.acc[i].sd() / math.Sqrt(n); math.Abs(q.acc[i].mean-q.closed[i]) > bound {
-					t.Errorf("pair %d %s[%d]: MC %.6g, closed %.6g, |diff| %.3g > %.3g", pi, q.name, i, q.acc[i].mean, q.closed[i], math.Abs(q.acc[i].mean-q.closed[i]), bound)
-				}
+			for _, q := range vectors {
+				t.Run(q.name, func(t *testing.T) {
+					for i := range x {
+						if bound := z * q.acc[i].sd() / math.Sqrt(n); math.Abs(q.acc[i].mean-q.closed[i]) > bound {
+							t.Errorf("[%d]: MC %.6g, closed %.6g, |diff| %.3g > %.3g", i, q.acc[i].mean, q.closed[i], math.Abs(q.acc[i].mean-q.closed[i]), bound)
+						}
+					}
+				})
 			}
-		}
+		})
 	}
 }
 
@@ -347,18 +361,20 @@ func TestReluLossGradFiniteDifference(t *testing.T) {
 		for i := range w {
 			w[i], v[i] = rng.NormFloat64(), rng.NormFloat64()
 		}
-		g := vec(func(o []float64) { ReluLossGrad(w, v, o) }, d)
-		const h = 1e-6
-		for i := range w {
-			wp := append([]float64(nil), w...)
-			wm := append([]float64(nil), w...)
-			wp[i] += h
-			wm[i] -= h
-			fd := (ReluLoss(wp, v, 0.5) - ReluLoss(wm, v, 0.5)) / (2 * h)
-			if math.Abs(fd-g[i]) > 1e-8 {
-				t.Errorf("trial %d, coordinate %d: gradient %.12g, finite difference %.12g", trial, i, g[i], fd)
+		t.Run(fmt.Sprintf("trial%d,d=%d", trial, d), func(t *testing.T) {
+			g := vec(func(o []float64) { ReluLossGrad(w, v, o) }, d)
+			const h = 1e-6
+			for i := range w {
+				wp := append([]float64(nil), w...)
+				wm := append([]float64(nil), w...)
+				wp[i] += h
+				wm[i] -= h
+				fd := (ReluLoss(wp, v, 0.5) - ReluLoss(wm, v, 0.5)) / (2 * h)
+				if math.Abs(fd-g[i]) > 1e-8 {
+					t.Errorf("coordinate %d: gradient %.12g, finite difference %.12g", i, g[i], fd)
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -367,32 +383,34 @@ func TestReluLossGradFiniteDifference(t *testing.T) {
 func TestAngleStability(t *testing.T) {
 	// 2-D exact: v = (1, δ) has angle atan(δ) with e1, and (-1, δ) has π - atan(δ).
 	for _, delta := range []float64{1e-15, 1e-12, 1e-9, 1e-6, 1e-4, 1e-2} {
-		w := []float64{3, 0}
-		want := math.Atan(delta)
-		if got := Angle(w, []float64{2, 2 * delta}); math.Abs(got-want) > 1e-14*want {
-			t.Errorf("δ=%g: Angle = %.17g, want %.17g", delta, got, want)
-		}
-		g := pair(w, []float64{-2, 2 * delta})
-		if math.Abs(g.phi-want) > 1e-14*want {
-			t.Errorf("δ=%g: π - θ = %.17g, want %.17g", delta, g.phi, want)
-		}
-		// θ itself is near π: representable only to 2.2e-16 absolute.
-		if got := Angle(w, []float64{-2, 2 * delta}); math.Abs((math.Pi-got)-want) > 1e-6*want+4.5e-16 {
-			t.Errorf("δ=%g: π - Angle = %.17g, want %.17g", delta, math.Pi-got, want)
-		}
-		if got := BothPositive(w, []float64{-2, 2 * delta}); math.Abs(got-want/(2*math.Pi)) > 1e-14*want {
-			t.Errorf("δ=%g: BothPositive near π = %.17g, want %.17g", delta, got, want/(2*math.Pi))
-		}
-		// The same on the rescaled path (squared norms outside the fast range).
-		for _, sc := range []float64{0x1p600, 0x1p-600} {
-			ws := []float64{3 * sc, 0}
-			if got := Angle(ws, []float64{2 * sc, 2 * delta * sc}); math.Abs(got-want) > 1e-14*want {
-				t.Errorf("δ=%g, scale %g: Angle = %.17g, want %.17g", delta, sc, got, want)
+		t.Run(fmt.Sprintf("δ=%g", delta), func(t *testing.T) {
+			w := []float64{3, 0}
+			want := math.Atan(delta)
+			if got := Angle(w, []float64{2, 2 * delta}); math.Abs(got-want) > 1e-14*want {
+				t.Errorf("δ=%g: Angle = %.17g, want %.17g", delta, got, want)
 			}
-			if g := pair(ws, []float64{-2, 2 * delta}); g.fast || math.Abs(g.phi-want) > 1e-14*want {
-				t.Errorf("δ=%g, scale %g: π - θ = %.17g, want %.17g (fast path: %v)", delta, sc, g.phi, want, g.fast)
+			g := pair(w, []float64{-2, 2 * delta})
+			if math.Abs(g.phi-want) > 1e-14*want {
+				t.Errorf("δ=%g: π - θ = %.17g, want %.17g", delta, g.phi, want)
 			}
-		}
+			// θ itself is near π: representable only to 2.2e-16 absolute.
+			if got := Angle(w, []float64{-2, 2 * delta}); math.Abs((math.Pi-got)-want) > 1e-6*want+4.5e-16 {
+				t.Errorf("δ=%g: π - Angle = %.17g, want %.17g", delta, math.Pi-got, want)
+			}
+			if got := BothPositive(w, []float64{-2, 2 * delta}); math.Abs(got-want/(2*math.Pi)) > 1e-14*want {
+				t.Errorf("δ=%g: BothPositive near π = %.17g, want %.17g", delta, got, want/(2*math.Pi))
+			}
+			// The same on the rescaled path (squared norms outside the fast range).
+			for _, sc := range []float64{0x1p600, 0x1p-600} {
+				ws := []float64{3 * sc, 0}
+				if got := Angle(ws, []float64{2 * sc, 2 * delta * sc}); math.Abs(got-want) > 1e-14*want {
+					t.Errorf("δ=%g, scale %g: Angle = %.17g, want %.17g", delta, sc, got, want)
+				}
+				if g := pair(ws, []float64{-2, 2 * delta}); g.fast || math.Abs(g.phi-want) > 1e-14*want {
+					t.Errorf("δ=%g, scale %g: π - θ = %.17g, want %.17g (fast path: %v)", delta, sc, g.phi, want, g.fast)
+				}
+			}
+		})
 	}
 	// Random 50-D pairs at angle 1e-9 (and π - 1e-9): the true angle of the
 	// float vectors is computed in big.Float as 2 atan(||ŵ - v̂|| / ||ŵ + v̂||).
@@ -404,33 +422,38 @@ func TestAngleStability(t *testing.T) {
 		for i := range w {
 			w[i], u[i] = rng.NormFloat64(), rng.NormFloat64()
 		}
-		for _, sign := range []float64{1, -1} {
+		t.Run(fmt.Sprintf("50D,trial%d,θ≈1e-9", trial), func(t *testing.T) {
 			v := make([]float64, d)
 			for i := range v {
-				v[i] = sign*w[i] + 1e-9*u[i]
+				v[i] = w[i] + 1e-9*u[i]
 			}
-			theta, phi := bigAngle(w, v)
+			theta, _ := bigAngle(w, v)
 			got := Angle(w, v)
-			if sign > 0 {
-				rel := math.Abs(got-theta) / theta
-				worst0 = math.Max(worst0, rel)
-				if rel > 1e-6 {
-					t.Errorf("trial %d: Angle = %.17g, want %.17g (rel err %.3g)", trial, got, theta, rel)
-				}
-				continue
+			rel := math.Abs(got-theta) / theta
+			worst0 = math.Max(worst0, rel)
+			if rel > 1e-6 {
+				t.Errorf("Angle = %.17g, want %.17g (rel err %.3g)", got, theta, rel)
 			}
+		})
+		t.Run(fmt.Sprintf("50D,trial%d,θ≈π-1e-9", trial), func(t *testing.T) {
+			v := make([]float64, d)
+			for i := range v {
+				v[i] = -w[i] + 1e-9*u[i]
+			}
+			_, phi := bigAngle(w, v)
+			got := Angle(w, v)
 			// π - Angle is limited by the spacing of floats near π (4.4e-16);
 			// the internal π - θ used by the closed forms is not.
 			if rel := math.Abs((math.Pi-got)-phi) / phi; rel > 1e-6 {
-				t.Errorf("trial %d: π - Angle = %.17g, want %.17g (rel err %.3g)", trial, math.Pi-got, phi, rel)
+				t.Errorf("π - Angle = %.17g, want %.17g (rel err %.3g)", math.Pi-got, phi, rel)
 			}
 			g := pair(w, v)
 			rel := math.Abs(g.phi-phi) / phi
 			worstPi = math.Max(worstPi, rel)
 			if rel > 1e-6 {
-				t.Errorf("trial %d: internal π - θ = %.17g, want %.17g (rel err %.3g)", trial, g.phi, phi, rel)
+				t.Errorf("internal π - θ = %.17g, want %.17g (rel err %.3g)", g.phi, phi, rel)
 			}
-		}
+		})
 	}
 	t.Logf("θ ≈ 1e-9 in 50-D: max relative error %.3g (near 0), %.3g (π - θ near π)", worst0, worstPi)
 	// Away from 0 and π: acos branch.
@@ -439,9 +462,11 @@ func TestAngleStability(t *testing.T) {
 		v := []float64{math.Cos(th), math.Sin(th), 0}
 		// The float vector v has angle atan2(v2, v1) exactly up to rounding of atan2.
 		want := math.Atan2(v[1], v[0])
-		if got := Angle(w, v); math.Abs(got-want) > 1e-14 {
-			t.Errorf("θ=%g: Angle = %.17g, want %.17g", th, got, want)
-		}
+		t.Run(fmt.Sprintf("acos,θ=%g", th), func(t *testing.T) {
+			if got := Angle(w, v); math.Abs(got-want) > 1e-14 {
+				t.Errorf("Angle = %.17g, want %.17g", got, want)
+			}
+		})
 	}
 	// Symmetry and exact cases.
 	w := []float64{1, 2, 3}
@@ -506,9 +531,11 @@ func TestZeroVectorConventions(t *testing.T) {
 		{"ReluLoss(w, w)", ReluLoss(w, w, 0.5), 0.5},
 	}
 	for _, s := range scalars {
-		if s.got != s.want {
-			t.Errorf("%s = %v, want %v", s.name, s.got, s.want)
-		}
+		t.Run(s.name, func(t *testing.T) {
+			if s.got != s.want {
+				t.Errorf("got %v, want %v", s.got, s.want)
+			}
+		})
 	}
 	vectors := []struct {
 		name string
@@ -528,13 +555,15 @@ func TestZeroVectorConventions(t *testing.T) {
 		{"ReluStepX(v, v)", func(o []float64) { ReluStepX(w, w, o) }, []float64{0.5, -1, 1}},
 	}
 	for _, c := range vectors {
-		for i := range out {
-			out[i] = 42 // must be overwritten
-		}
-		c.f(out)
-		if diff := cmp.Diff(c.want, out); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", c.name, diff)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			for i := range out {
+				out[i] = 42 // must be overwritten
+			}
+			c.f(out)
+			if diff := cmp.Diff(c.want, out); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 	// Empty vectors are zero vectors.
 	if got := ReluLoss(nil, nil, 0); got != 0 {
@@ -559,42 +588,46 @@ func TestExtremeScales(t *testing.T) {
 	refGrad := vec(func(o []float64) { ReluLossGrad(w, v, o) }, 3)
 	refE11 := vec(func(o []float64) { ReluStepX(v, w, o) }, 3)
 	for _, s := range []float64{0x1p600, 0x1p-600, 0x1p1000, 0x1p-1000} {
-		sw, sv := scale(s, w), scale(s, v)
-		vs := scale(1/s, v)
-		got := []float64{
-			Angle(sw, sv), Angle(sw, vs), ReluCross(sw, vs), BothPositive(sw, vs), Disagree(sw, vs),
-			ReluStep(sw, v) / s, ReluSign(sw, v) / s, ReluSign(w, sv), ReluStep(w, vs), ReluMean(sw) / s,
-		}
-		want := []float64{
-			Angle(w, v), Angle(w, v), ReluCross(w, v), BothPositive(w, v), Disagree(w, v),
-			ReluStep(w, v), ReluSign(w, v), ReluSign(w, v), ReluStep(w, v), ReluMean(w),
-		}
-		if diff := cmp.Diff(want, got, approx); diff != "" {
-			t.Errorf("scale %g: scalars (-want +got):\n%s", s, diff)
-		}
-		if s == 0x1p600 || s == 0x1p-600 {
-			g := vec(func(o []float64) { ReluLossGrad(sw, sv, o) }, 3)
-			if diff := cmp.Diff(refGrad, scale(1/s, g), approx); diff != "" {
-				t.Errorf("scale %g: ∇L(sw, sv)/s (-want +got):\n%s", s, diff)
+		t.Run(fmt.Sprintf("scale=%g", s), func(t *testing.T) {
+			sw, sv := scale(s, w), scale(s, v)
+			vs := scale(1/s, v)
+			got := []float64{
+				Angle(sw, sv), Angle(sw, vs), ReluCross(sw, vs), BothPositive(sw, vs), Disagree(sw, vs),
+				ReluStep(sw, v) / s, ReluSign(sw, v) / s, ReluSign(w, sv), ReluStep(w, vs), ReluMean(sw) / s,
 			}
-			e := vec(func(o []float64) { ReluStepX(sv, sw, o) }, 3)
-			if diff := cmp.Diff(refE11, scale(1/s, e), approx); diff != "" {
-				t.Errorf("scale %g: E11(sv, sw)/s (-want +got):\n%s", s, diff)
+			want := []float64{
+				Angle(w, v), Angle(w, v), ReluCross(w, v), BothPositive(w, v), Disagree(w, v),
+				ReluStep(w, v), ReluSign(w, v), ReluSign(w, v), ReluStep(w, v), ReluMean(w),
 			}
-			u := vec(func(o []float64) { StepX(sw, o) }, 3)
-			if diff := cmp.Diff(vec(func(o []float64) { StepX(w, o) }, 3), u, approx); diff != "" {
-				t.Errorf("scale %g: StepX (-want +got):\n%s", s, diff)
+			if diff := cmp.Diff(want, got, approx); diff != "" {
+				t.Errorf("scale %g: scalars (-want +got):\n%s", s, diff)
 			}
-			b := vec(func(o []float64) { BothStepX(sw, vs, o) }, 3)
-			if diff := cmp.Diff(vec(func(o []float64) { BothStepX(w, v, o) }, 3), b, approx); diff != "" {
-				t.Errorf("scale %g: BothStepX (-want +got):\n%s", s, diff)
+			if s == 0x1p600 || s == 0x1p-600 {
+				g := vec(func(o []float64) { ReluLossGrad(sw, sv, o) }, 3)
+				if diff := cmp.Diff(refGrad, scale(1/s, g), approx); diff != "" {
+					t.Errorf("scale %g: ∇L(sw, sv)/s (-want +got):\n%s", s, diff)
+				}
+				e := vec(func(o []float64) { ReluStepX(sv, sw, o) }, 3)
+				if diff := cmp.Diff(refE11, scale(1/s, e), approx); diff != "" {
+					t.Errorf("scale %g: E11(sv, sw)/s (-want +got):\n%s", s, diff)
+				}
+				u := vec(func(o []float64) { StepX(sw, o) }, 3)
+				if diff := cmp.Diff(vec(func(o []float64) { StepX(w, o) }, 3), u, approx); diff != "" {
+					t.Errorf("scale %g: StepX (-want +got):\n%s", s, diff)
+				}
+				b := vec(func(o []float64) { BothStepX(sw, vs, o) }, 3)
+				if diff := cmp.Diff(vec(func(o []float64) { BothStepX(w, v, o) }, 3), b, approx); diff != "" {
+					t.Errorf("scale %g: BothStepX (-want +got):\n%s", s, diff)
+				}
 			}
-		}
+		})
 	}
 	for _, s := range []float64{0x1p480, 0x1p-480} {
-		if got, want := ReluLoss(scale(s, w), scale(s, v), 0)/(s*s), ReluLoss(w, v, 0); math.Abs(got-want) > 1e-14*want {
-			t.Errorf("scale %g: ReluLoss/s² = %.17g, want %.17g", s, got, want)
-		}
+		t.Run(fmt.Sprintf("loss,scale=%g", s), func(t *testing.T) {
+			if got, want := ReluLoss(scale(s, w), scale(s, v), 0)/(s*s), ReluLoss(w, v, 0); math.Abs(got-want) > 1e-14*want {
+				t.Errorf("scale %g: ReluLoss/s² = %.17g, want %.17g", s, got, want)
+			}
+		})
 	}
 	// Subnormal w: the angle and the gradient use the direction of w.
 	tiny := []float64{5e-324, 0}
@@ -627,40 +660,46 @@ func TestNearOptimumAccuracy(t *testing.T) {
 	v := []float64{0.3, -1.2, 0.9, 2.1}
 	nv := math.Sqrt(0.09 + 1.44 + 0.81 + 4.41)
 	for _, eps := range []float64{1e-4, 1e-6, 1e-8} {
-		w := make([]float64, len(v))
-		for i := range v {
-			w[i] = v[i] * (1 + eps)
-		}
-		want := 0.5 * eps * eps * nv * nv // (||w|| - ||v||)²/2, θ = 0
-		if got := ReluLoss(w, v, 0); math.Abs(got-want) > 1e-6*want {
-			t.Errorf("ε=%g: ReluLoss = %.17g, want %.17g", eps, got, want)
-		}
+		t.Run(fmt.Sprintf("loss,ε=%g", eps), func(t *testing.T) {
+			w := make([]float64, len(v))
+			for i := range v {
+				w[i] = v[i] * (1 + eps)
+			}
+			want := 0.5 * eps * eps * nv * nv // (||w|| - ||v||)²/2, θ = 0
+			if got := ReluLoss(w, v, 0); math.Abs(got-want) > 1e-6*want {
+				t.Errorf("ε=%g: ReluLoss = %.17g, want %.17g", eps, got, want)
+			}
+		})
 	}
 	// E3 near θ = π: w = (1, 0), v = (-1, δ): π - θ = φ = atan δ and
 	// h = sin φ - φ cos φ = φ³/3 - φ⁵/30 + φ⁷/840 - ...
 	for _, delta := range []float64{1e-2, 1e-4, 1e-7} {
-		phi := math.Atan(delta)
-		h := phi * phi * phi * (1.0/3 - phi*phi*(1.0/30-phi*phi/840))
-		want := math.Hypot(1, delta) * h / (2 * math.Pi)
-		if got := ReluCross([]float64{1, 0}, []float64{-1, delta}); math.Abs(got-want) > 1e-12*want {
-			t.Errorf("δ=%g: ReluCross near π = %.17g, want %.17g", delta, got, want)
-		}
+		t.Run(fmt.Sprintf("E3,δ=%g", delta), func(t *testing.T) {
+			phi := math.Atan(delta)
+			h := phi * phi * phi * (1.0/3 - phi*phi*(1.0/30-phi*phi/840))
+			want := math.Hypot(1, delta) * h / (2 * math.Pi)
+			if got := ReluCross([]float64{1, 0}, []float64{-1, delta}); math.Abs(got-want) > 1e-12*want {
+				t.Errorf("δ=%g: ReluCross near π = %.17g, want %.17g", delta, got, want)
+			}
+		})
 	}
 	// H at the ends and the identity 1 - h/π >= 0 with h/π ~ 1 - θ²/2.
 	if H(0) != math.Pi || math.Abs(H(math.Pi)) > 1e-15 || math.Abs(H(math.Pi/2)-1) > 1e-15 {
 		t.Errorf("H(0), H(π/2), H(π) = %v, %v, %v", H(0), H(math.Pi/2), H(math.Pi))
 	}
 	for _, th := range []float64{1e-8, 1e-4, 0.1, 0.49, 0.51, 1, 3} {
-		got := oneMinusHOverPi(th)
-		want := 1 - H(th)/math.Pi
-		tol := 1e-15
-		if th < 0.1 {
-			want = th*th/2 - th*th*th/(3*math.Pi) // + O(θ⁴)
-			tol = th * th * th * th
-		}
-		if math.Abs(got-want) > tol {
-			t.Errorf("1 - h(%g)/π = %.17g, want %.17g", th, got, want)
-		}
+		t.Run(fmt.Sprintf("oneMinusHOverPi,θ=%g", th), func(t *testing.T) {
+			got := oneMinusHOverPi(th)
+			want := 1 - H(th)/math.Pi
+			tol := 1e-15
+			if th < 0.1 {
+				want = th*th/2 - th*th*th/(3*math.Pi) // + O(θ⁴)
+				tol = th * th * th * th
+			}
+			if math.Abs(got-want) > tol {
+				t.Errorf("1 - h(%g)/π = %.17g, want %.17g", th, got, want)
+			}
+		})
 	}
 }
 
@@ -675,23 +714,28 @@ func TestClosedFormsNoAlloc(t *testing.T) {
 	zero := make([]float64, 100)
 	out := make([]float64, 100)
 	h := make([]float64, 50)
-	for _, in := range [][2][]float64{{w, v}, {huge, v}, {zero, v}, {w, w}} {
-		a, b := in[0], in[1]
-		allocs := testing.AllocsPerRun(20, func() {
-			ReluLossGrad(a, b, out)
-			benchSink += ReluLoss(a, b, 0.1) + Angle(a, b) + ReluCross(a, b) + BothPositive(a, b) + Disagree(a, b)
-			benchSink += ReluStep(a, b) + ReluSign(a, b) + ReluMean(a) + ReluSecond(a)
-			ReluStepX(b, a, out)
-			BothStepX(a, b, out)
-			StepX(a, out)
-			SignX(a, out)
-			ReluX(a, out)
-			HermiteNormAll(a[0], h)
-			benchSink += HermiteNorm(30, a[1]) + ReluCoef(40) + SignCoef(41) + ReluTail(7)
+	for _, in := range []struct {
+		name string
+		a, b []float64
+	}{{"fast path", w, v}, {"rescaled path", huge, v}, {"zero w", zero, v}, {"w = v", w, w}} {
+		t.Run(in.name, func(t *testing.T) {
+			a, b := in.a, in.b
+			allocs := testing.AllocsPerRun(20, func() {
+				ReluLossGrad(a, b, out)
+				benchSink += ReluLoss(a, b, 0.1) + Angle(a, b) + ReluCross(a, b) + BothPositive(a, b) + Disagree(a, b)
+				benchSink += ReluStep(a, b) + ReluSign(a, b) + ReluMean(a) + ReluSecond(a)
+				ReluStepX(b, a, out)
+				BothStepX(a, b, out)
+				StepX(a, out)
+				SignX(a, out)
+				ReluX(a, out)
+				HermiteNormAll(a[0], h)
+				benchSink += HermiteNorm(30, a[1]) + ReluCoef(40) + SignCoef(41) + ReluTail(7)
+			})
+			if allocs != 0 {
+				t.Errorf("closed forms allocate %v times per run", allocs)
+			}
 		})
-		if allocs != 0 {
-			t.Errorf("closed forms allocate %v times per run", allocs)
-		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package gauss
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -65,31 +66,33 @@ func TestDawsonBigFloat(t *testing.T) {
 	}
 	worstF, worstD := 0.0, 0.0
 	for _, y := range ys {
-		bfv, bdv := bigDawson(y)
-		wantF, _ := bfv.Float64()
-		wantD, _ := bdv.Float64()
-		for _, s := range []float64{1, -1} {
-			gotF, gotD := DawsonBoth(s * y)
-			if e := math.Abs(gotF-s*wantF) / math.Abs(wantF); !(e <= 1e-15) {
-				t.Errorf("Dawson(%v) = %.17g, want %.17g (relative error %.2g)", s*y, gotF, s*wantF, e)
-			} else {
-				worstF = math.Max(worstF, e)
-			}
-			e := math.Abs(gotD-wantD) / (1e-15*math.Abs(wantD) + 2e-16)
-			if !(e <= 1) {
-				t.Errorf("DawsonDeriv(%v) = %.17g, want %.17g (error %.2g, allowed 1e-15 |F'| + 2e-16)", s*y, gotD, wantD, math.Abs(gotD-wantD))
-			} else {
-				if math.Abs(wantD) > 1e-3 {
-					worstD = math.Max(worstD, math.Abs(gotD-wantD)/math.Abs(wantD))
+		t.Run(fmt.Sprintf("y=%g", y), func(t *testing.T) {
+			bfv, bdv := bigDawson(y)
+			wantF, _ := bfv.Float64()
+			wantD, _ := bdv.Float64()
+			for _, s := range []float64{1, -1} {
+				gotF, gotD := DawsonBoth(s * y)
+				if e := math.Abs(gotF-s*wantF) / math.Abs(wantF); !(e <= 1e-15) {
+					t.Errorf("Dawson(%v) = %.17g, want %.17g (relative error %.2g)", s*y, gotF, s*wantF, e)
+				} else {
+					worstF = math.Max(worstF, e)
+				}
+				e := math.Abs(gotD-wantD) / (1e-15*math.Abs(wantD) + 2e-16)
+				if !(e <= 1) {
+					t.Errorf("DawsonDeriv(%v) = %.17g, want %.17g (error %.2g, allowed 1e-15 |F'| + 2e-16)", s*y, gotD, wantD, math.Abs(gotD-wantD))
+				} else {
+					if math.Abs(wantD) > 1e-3 {
+						worstD = math.Max(worstD, math.Abs(gotD-wantD)/math.Abs(wantD))
+					}
+				}
+				if f := Dawson(s * y); f != gotF {
+					t.Errorf("Dawson(%v) = %v differs from DawsonBoth's %v", s*y, f, gotF)
+				}
+				if d := DawsonDeriv(s * y); d != gotD {
+					t.Errorf("DawsonDeriv(%v) = %v differs from DawsonBoth's %v", s*y, d, gotD)
 				}
 			}
-			if f := Dawson(s * y); f != gotF {
-				t.Errorf("Dawson(%v) = %v differs from DawsonBoth's %v", s*y, f, gotF)
-			}
-			if d := DawsonDeriv(s * y); d != gotD {
-				t.Errorf("DawsonDeriv(%v) = %v differs from DawsonBoth's %v", s*y, d, gotD)
-			}
-		}
+		})
 	}
 	t.Logf("largest relative error: F %.2g, F' %.2g", worstF, worstD)
 }
@@ -104,9 +107,11 @@ func TestDawsonKnown(t *testing.T) {
 		{0.9241388730, 0.5410442246351817},
 	}
 	for _, c := range cases {
-		if got := Dawson(c.y); math.Abs(got-c.f) > 2e-15 {
-			t.Errorf("Dawson(%v) = %.16g, want %.16g", c.y, got, c.f)
-		}
+		t.Run(fmt.Sprintf("y=%v", c.y), func(t *testing.T) {
+			if got := Dawson(c.y); math.Abs(got-c.f) > 2e-15 {
+				t.Errorf("Dawson(%v) = %.16g, want %.16g", c.y, got, c.f)
+			}
+		})
 	}
 	if Dawson(0) != 0 || DawsonDeriv(0) != 1 || Dawson(math.Inf(1)) != 0 || !math.IsNaN(Dawson(math.NaN())) {
 		t.Error("special values")

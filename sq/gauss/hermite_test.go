@@ -14,28 +14,30 @@ import (
 func TestHermiteNormAgainstBigFloat(t *testing.T) {
 	const n = 400
 	for _, x := range []float64{0, 0.1, -0.7, 1.3, 2.5, -4.1, 7.75, 13, 28.5, -39.9} {
-		ref := bigHermiteNorm(n, x, 2048)
-		got := make([]float64, n+1)
-		HermiteNormAll(x, got)
-		// Errors are measured against the running envelope
-		// E_k = sqrt(Σ_{j<=k} h_j(x)²): near a zero of h_k a relative
-		// comparison is meaningless, and the recurrence error is of order
-		// k·eps·E_k.
-		env := 0.0
-		worst := 0.0
-		for k := 0; k <= n; k++ {
-			env = math.Hypot(env, ref[k])
-			if got[k] != HermiteNorm(k, x) {
-				t.Fatalf("x=%g k=%d: HermiteNormAll %v != HermiteNorm %v", x, k, got[k], HermiteNorm(k, x))
+		t.Run(fmt.Sprintf("x=%g", x), func(t *testing.T) {
+			ref := bigHermiteNorm(n, x, 2048)
+			got := make([]float64, n+1)
+			HermiteNormAll(x, got)
+			// Errors are measured against the running envelope
+			// E_k = sqrt(Σ_{j<=k} h_j(x)²): near a zero of h_k a relative
+			// comparison is meaningless, and the recurrence error is of order
+			// k·eps·E_k.
+			env := 0.0
+			worst := 0.0
+			for k := 0; k <= n; k++ {
+				env = math.Hypot(env, ref[k])
+				if got[k] != HermiteNorm(k, x) {
+					t.Fatalf("x=%g k=%d: HermiteNormAll %v != HermiteNorm %v", x, k, got[k], HermiteNorm(k, x))
+				}
+				if e := math.Abs(got[k]-ref[k]) / env; e > worst {
+					worst = e
+				}
 			}
-			if e := math.Abs(got[k]-ref[k]) / env; e > worst {
-				worst = e
+			t.Logf("x=%g: max |h_k - ref|/envelope = %.3g", x, worst)
+			if worst > 1e-14 {
+				t.Errorf("x=%g: max |h_k - ref|/envelope over k <= %d = %.3g, want <= 1e-14", x, n, worst)
 			}
-		}
-		t.Logf("x=%g: max |h_k - ref|/envelope = %.3g", x, worst)
-		if worst > 1e-14 {
-			t.Errorf("x=%g: max |h_k - ref|/envelope over k <= %d = %.3g, want <= 1e-14", x, n, worst)
-		}
+		})
 	}
 }
 
@@ -60,9 +62,11 @@ func TestHermiteNormSpecialCases(t *testing.T) {
 		{2, 3, (9 - 1) / math.Sqrt2}, {3, 2, (8 - 6) / math.Sqrt(6)},
 	}
 	for _, tc := range tests {
-		if got := HermiteNorm(tc.n, tc.t); math.Abs(got-tc.want) > 1e-15*math.Max(1, math.Abs(tc.want)) {
-			t.Errorf("HermiteNorm(%d, %g) = %.17g, want %.17g", tc.n, tc.t, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("n=%d,t=%g", tc.n, tc.t), func(t *testing.T) {
+			if got := HermiteNorm(tc.n, tc.t); math.Abs(got-tc.want) > 1e-15*math.Max(1, math.Abs(tc.want)) {
+				t.Errorf("HermiteNorm(%d, %g) = %.17g, want %.17g", tc.n, tc.t, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -75,15 +79,17 @@ func TestHermiteNormLargeArgument(t *testing.T) {
 	got := make([]float64, n+1)
 	HermiteNormAll(x, got)
 	for _, k := range []int{10, 500, 1500, 2025, 2100} {
-		if math.IsInf(got[k], 0) || math.IsNaN(got[k]) {
-			t.Fatalf("h_%d(%g) = %v, want finite", k, x, got[k])
-		}
-		if rel := math.Abs(got[k]-ref[k]) / math.Abs(ref[k]); rel > 1e-11 {
-			t.Errorf("h_%d(%g) = %.17g, ref %.17g, rel err %.3g", k, x, got[k], ref[k], rel)
-		}
-		if got[k] != HermiteNorm(k, x) {
-			t.Errorf("HermiteNormAll and HermiteNorm differ at k=%d", k)
-		}
+		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+			if math.IsInf(got[k], 0) || math.IsNaN(got[k]) {
+				t.Fatalf("h_%d(%g) = %v, want finite", k, x, got[k])
+			}
+			if rel := math.Abs(got[k]-ref[k]) / math.Abs(ref[k]); rel > 1e-11 {
+				t.Errorf("h_%d(%g) = %.17g, ref %.17g, rel err %.3g", k, x, got[k], ref[k], rel)
+			}
+			if got[k] != HermiteNorm(k, x) {
+				t.Errorf("HermiteNormAll and HermiteNorm differ at k=%d", k)
+			}
+		})
 	}
 	if math.Abs(ref[2025]) < 1e200 {
 		t.Fatalf("test premise: |h_2025(45)| = %g should exceed 2^600", ref[2025])
@@ -130,26 +136,33 @@ func TestCoefTable(t *testing.T) {
 		{12, "-0.01722556169126875", "0", "0", "-0.0344511233825375"},
 	}
 	for _, row := range table {
-		for _, c := range []struct {
-			name string
-			f    func(int) float64
-			s    string
-		}{{"ReluCoef", ReluCoef, row.relu}, {"SignCoef", SignCoef, row.sign}, {"StepCoef", StepCoef, row.step}, {"AbsCoef", AbsCoef, row.abs}} {
-			want := mustParse(c.s)
-			// Half a unit in the last printed digit plus two ulps.
-			tol := printedTol(c.s) + 4.5e-16*math.Abs(want)
-			if c.s == "0" {
-				tol = 0 // structural zeros are exact
+		t.Run(fmt.Sprintf("n=%d", row.n), func(t *testing.T) {
+			for _, c := range []struct {
+				name string
+				f    func(int) float64
+				s    string
+			}{{"ReluCoef", ReluCoef, row.relu}, {"SignCoef", SignCoef, row.sign}, {"StepCoef", StepCoef, row.step}, {"AbsCoef", AbsCoef, row.abs}} {
+				want := mustParse(c.s)
+				// Half a unit in the last printed digit plus two ulps.
+				tol := printedTol(c.s) + 4.5e-16*math.Abs(want)
+				if c.s == "0" {
+					tol = 0 // structural zeros are exact
+				}
+				if got := c.f(row.n); math.Abs(got-want) > tol {
+					t.Errorf("%s(%d) = %.17g, want %s (tol %.1g)", c.name, row.n, got, c.s, tol)
+				}
 			}
-			if got := c.f(row.n); math.Abs(got-want) > tol {
-				t.Errorf("%s(%d) = %.17g, want %s (tol %.1g)", c.name, row.n, got, c.s, tol)
-			}
-		}
+		})
 	}
-	for _, f := range []func(int) float64{ReluCoef, SignCoef, StepCoef, AbsCoef} {
-		if f(-1) != 0 || f(-2) != 0 {
-			t.Errorf("coefficient at negative n is not 0")
-		}
+	for _, c := range []struct {
+		name string
+		f    func(int) float64
+	}{{"ReluCoef", ReluCoef}, {"SignCoef", SignCoef}, {"StepCoef", StepCoef}, {"AbsCoef", AbsCoef}} {
+		t.Run(c.name+",negative n", func(t *testing.T) {
+			if c.f(-1) != 0 || c.f(-2) != 0 {
+				t.Errorf("%s(-1), %s(-2) = %v, %v, want 0", c.name, c.name, c.f(-1), c.f(-2))
+			}
+		})
 	}
 }
 
@@ -165,9 +178,11 @@ func TestReluCoefExactForms(t *testing.T) {
 		12: -945 / math.Sqrt(2*math.Pi*fact(12)),
 	}
 	for n, w := range want {
-		if got := ReluCoef(n); math.Abs(got-w) > 1e-15*math.Abs(w) {
-			t.Errorf("ReluCoef(%d) = %.17g, exact form %.17g", n, got, w)
-		}
+		t.Run(fmt.Sprintf("exact,n=%d", n), func(t *testing.T) {
+			if got := ReluCoef(n); math.Abs(got-w) > 1e-15*math.Abs(w) {
+				t.Errorf("ReluCoef(%d) = %.17g, exact form %.17g", n, got, w)
+			}
+		})
 	}
 	// GKK19 Claim 1 form c_n = (He_n(0) + n He_{n-2}(0))/sqrt(2π n!) for
 	// n = 2..12, with He_n(0) from the integer recurrence.
@@ -176,10 +191,12 @@ func TestReluCoefExactForms(t *testing.T) {
 		he = append(he, -float64(k)*he[k-1])
 	}
 	for n := 2; n <= 12; n++ {
-		w := (he[n] + float64(n)*he[n-2]) / math.Sqrt(2*math.Pi*fact(n))
-		if got := ReluCoef(n); math.Abs(got-w) > 1e-15 {
-			t.Errorf("ReluCoef(%d) = %.17g, Claim 1 form %.17g", n, got, w)
-		}
+		t.Run(fmt.Sprintf("claim1,n=%d", n), func(t *testing.T) {
+			w := (he[n] + float64(n)*he[n-2]) / math.Sqrt(2*math.Pi*fact(n))
+			if got := ReluCoef(n); math.Abs(got-w) > 1e-15 {
+				t.Errorf("ReluCoef(%d) = %.17g, Claim 1 form %.17g", n, got, w)
+			}
+		})
 	}
 }
 
@@ -194,29 +211,31 @@ func TestCoefAgainstBigFloat(t *testing.T) {
 	ns = append(ns, 100, 101, 257, 998, 999, 1000, 1001, 2500, 2501, 4998, 4999, 5000, 5001)
 	worst := 0.0
 	for _, n := range ns {
-		var got, want float64
-		if n%2 == 0 {
-			got, want = ReluCoef(n), bigReluCoef(n)
-			if a := AbsCoef(n); a != 2*got {
-				t.Errorf("AbsCoef(%d) = %v, want 2*ReluCoef = %v", n, a, 2*got)
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			var got, want float64
+			if n%2 == 0 {
+				got, want = ReluCoef(n), bigReluCoef(n)
+				if a := AbsCoef(n); a != 2*got {
+					t.Errorf("AbsCoef(%d) = %v, want 2*ReluCoef = %v", n, a, 2*got)
+				}
+				if SignCoef(n) != 0 || StepCoef(n) != 0 {
+					t.Errorf("sign/step coefficient at even n=%d not 0", n)
+				}
+			} else {
+				got, want = SignCoef(n), bigSignCoef(n)
+				if s := StepCoef(n); s != got/2 {
+					t.Errorf("StepCoef(%d) = %v, want SignCoef/2 = %v", n, s, got/2)
+				}
+				if ReluCoef(n) != 0 || AbsCoef(n) != 0 {
+					t.Errorf("relu/abs coefficient at odd n=%d not 0", n)
+				}
 			}
-			if SignCoef(n) != 0 || StepCoef(n) != 0 {
-				t.Errorf("sign/step coefficient at even n=%d not 0", n)
+			rel := math.Abs(got-want) / math.Abs(want)
+			worst = math.Max(worst, rel)
+			if rel > 1e-15 {
+				t.Errorf("n=%d: got %.17g, big-float %.17g, rel err %.3g", n, got, want, rel)
 			}
-		} else {
-			got, want = SignCoef(n), bigSignCoef(n)
-			if s := StepCoef(n); s != got/2 {
-				t.Errorf("StepCoef(%d) = %v, want SignCoef/2 = %v", n, s, got/2)
-			}
-			if ReluCoef(n) != 0 || AbsCoef(n) != 0 {
-				t.Errorf("relu/abs coefficient at odd n=%d not 0", n)
-			}
-		}
-		rel := math.Abs(got-want) / math.Abs(want)
-		worst = math.Max(worst, rel)
-		if rel > 1e-15 {
-			t.Errorf("n=%d: got %.17g, big-float %.17g, rel err %.3g", n, got, want, rel)
-		}
+		})
 	}
 	t.Logf("max relative error of the coefficients vs big-float: %.3g", worst)
 }
@@ -228,10 +247,12 @@ func TestCoefAsymptotics(t *testing.T) {
 		k    int
 		want string
 	}{{10, "0.3910"}, {100, "0.35950"}, {1000, "0.356665"}} {
-		got := math.Abs(ReluCoef(tc.k)) * math.Pow(float64(tc.k), 1.25)
-		if math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
-			t.Errorf("|c_%d| k^(5/4) = %.8g, want %s", tc.k, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("table,k=%d", tc.k), func(t *testing.T) {
+			got := math.Abs(ReluCoef(tc.k)) * math.Pow(float64(tc.k), 1.25)
+			if math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
+				t.Errorf("|c_%d| k^(5/4) = %.8g, want %s", tc.k, got, tc.want)
+			}
+		})
 	}
 	lim := math.Pow(2, -0.25) * math.Pow(math.Pi, -0.75)
 	if math.Abs(lim-0.356352735177) > 5e-13 {
@@ -241,11 +262,13 @@ func TestCoefAsymptotics(t *testing.T) {
 	// (2m-1)^-2 = k^-2 (1 + 2/k + O(k^-2)) for k = 2m, so
 	// |c_k| k^{5/4}/limit = 1 + 7/(8k) + O(k^-2).
 	for _, k := range []int{1 << 12, 1 << 20, 1 << 30} {
-		fk := float64(k)
-		got := math.Abs(ReluCoef(k)) * math.Pow(fk, 1.25) / lim
-		if d := got - 1 - 7/(8*fk); math.Abs(d) > math.Max(3/(fk*fk), 1e-14) {
-			t.Errorf("|c_k| k^(5/4)/limit at k=%d is 1 + 7/(8k) + %.3g", k, d)
-		}
+		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+			fk := float64(k)
+			got := math.Abs(ReluCoef(k)) * math.Pow(fk, 1.25) / lim
+			if d := got - 1 - 7/(8*fk); math.Abs(d) > math.Max(3/(fk*fk), 1e-14) {
+				t.Errorf("|c_k| k^(5/4)/limit at k=%d is 1 + 7/(8k) + %.3g", k, d)
+			}
+		})
 	}
 }
 
@@ -265,14 +288,16 @@ func TestParseval(t *testing.T) {
 	}
 	// The partial sum plus the tail is the whole: Σ_{n<=D} c_n² + T_D = 1/2.
 	for _, D := range []int{0, 1, 2, 7, 40, 61, 62, 63, 64, 65, 300} {
-		p := 0.0
-		for n := 0; n <= D; n++ {
-			c := ReluCoef(n)
-			p += c * c
-		}
-		if got := p + ReluTail(D); math.Abs(got-0.5) > 4e-16 {
-			t.Errorf("Σ_{n<=%d} c_n² + T_%d = %.17g, want 1/2", D, D, got)
-		}
+		t.Run(fmt.Sprintf("sum+tail,D=%d", D), func(t *testing.T) {
+			p := 0.0
+			for n := 0; n <= D; n++ {
+				c := ReluCoef(n)
+				p += c * c
+			}
+			if got := p + ReluTail(D); math.Abs(got-0.5) > 4e-16 {
+				t.Errorf("Σ_{n<=%d} c_n² + T_%d = %.17g, want 1/2", D, D, got)
+			}
+		})
 	}
 }
 
@@ -287,9 +312,11 @@ func TestReluTail(t *testing.T) {
 		{100, "4.21373978e-5"}, {1000, "1.33796064e-6"},
 	}
 	for _, tc := range table {
-		if got := ReluTail(tc.D); math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
-			t.Errorf("ReluTail(%d) = %.15g, want %s", tc.D, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("D=%d", tc.D), func(t *testing.T) {
+			if got := ReluTail(tc.D); math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
+				t.Errorf("ReluTail(%d) = %.15g, want %s", tc.D, got, tc.want)
+			}
+		})
 	}
 	if got, want := ReluTail(0), 0.5-1/(2*math.Pi); math.Abs(got-want) > 1e-16 {
 		t.Errorf("ReluTail(0) = %.17g, want 1/2 - 1/(2π) = %.17g", got, want)
@@ -306,12 +333,14 @@ func TestReluTail(t *testing.T) {
 	}
 	Ds = append(Ds, 999, 1000, 2000, 4001)
 	for _, D := range Ds {
-		got, want := ReluTail(D), bigReluTail(D)
-		rel := math.Abs(got-want) / want
-		worst = math.Max(worst, rel)
-		if rel > 2e-15 {
-			t.Errorf("ReluTail(%d) = %.17g, big-float %.17g, rel err %.3g", D, got, want, rel)
-		}
+		t.Run(fmt.Sprintf("big-float,D=%d", D), func(t *testing.T) {
+			got, want := ReluTail(D), bigReluTail(D)
+			rel := math.Abs(got-want) / want
+			worst = math.Max(worst, rel)
+			if rel > 2e-15 {
+				t.Errorf("ReluTail(%d) = %.17g, big-float %.17g, rel err %.3g", D, got, want, rel)
+			}
+		})
 	}
 	t.Logf("max relative error of ReluTail vs big-float: %.3g", worst)
 	// Smallest D with T_D <= 1e-2, 1e-3, 1e-4, 1e-6 (theory §3.2): 4, 12, 58, 1216.
@@ -319,13 +348,15 @@ func TestReluTail(t *testing.T) {
 		eps float64
 		D   int
 	}{{1e-2, 4}, {1e-3, 12}, {1e-4, 58}, {1e-6, 1216}} {
-		D := 0
-		for ReluTail(D) > tc.eps {
-			D++
-		}
-		if D != tc.D {
-			t.Errorf("smallest D with T_D <= %g is %d, want %d", tc.eps, D, tc.D)
-		}
+		t.Run(fmt.Sprintf("smallestD,eps=%g", tc.eps), func(t *testing.T) {
+			D := 0
+			for ReluTail(D) > tc.eps {
+				D++
+			}
+			if D != tc.D {
+				t.Errorf("smallest D with T_D <= %g is %d, want %d", tc.eps, D, tc.D)
+			}
+		})
 	}
 	// Asymptotics: T_D D^{3/2} -> sqrt2/(6π^{3/2}) = 0.0423290906228 (§9.5);
 	// T_D is monotone decreasing.
@@ -381,13 +412,15 @@ func TestReluHermiteMultiReference(t *testing.T) {
 		{[]int{1, 3}, "-0.0333045989679"},
 	}
 	for _, tc := range table {
-		got, err := ReluHermiteMulti(u, tc.alpha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
-			t.Errorf("ReluHermiteMulti(u, %v) = %.15g, want %s", tc.alpha, got, tc.want)
-		}
+		t.Run(fmt.Sprintf("alpha=%v", tc.alpha), func(t *testing.T) {
+			got, err := ReluHermiteMulti(u, tc.alpha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-mustParse(tc.want)) > printedTol(tc.want) {
+				t.Errorf("ReluHermiteMulti(u, %v) = %.15g, want %s", tc.alpha, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -396,17 +429,19 @@ func TestReluHermiteMultiQuadrature(t *testing.T) {
 	// quadrature, for a non-unit w with a negative entry.
 	w := []float64{-0.8, 1.7}
 	for _, alpha := range [][]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}, {2, 1}, {3, 2}, {4, 0}, {5, 3}} {
-		got, err := ReluHermiteMulti(w, alpha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := func(z1, z2 float64) float64 {
-			return math.Max(0, w[0]*z1+w[1]*z2) * HermiteNorm(alpha[0], z1) * HermiteNorm(alpha[1], z2)
-		}
-		want, _ := Expect2(f, []Kink{{w[0], w[1], 0}}, 1e-14)
-		if math.Abs(got-want) > 1e-12 {
-			t.Errorf("alpha=%v: closed %.15g, quadrature %.15g", alpha, got, want)
-		}
+		t.Run(fmt.Sprintf("alpha=%v", alpha), func(t *testing.T) {
+			got, err := ReluHermiteMulti(w, alpha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := func(z1, z2 float64) float64 {
+				return math.Max(0, w[0]*z1+w[1]*z2) * HermiteNorm(alpha[0], z1) * HermiteNorm(alpha[1], z2)
+			}
+			want, _ := Expect2(f, []Kink{{w[0], w[1], 0}}, 1e-14)
+			if math.Abs(got-want) > 1e-12 {
+				t.Errorf("alpha=%v: closed %.15g, quadrature %.15g", alpha, got, want)
+			}
+		})
 	}
 }
 
@@ -427,21 +462,23 @@ func TestReluHermiteMultiAgainstBigFloat(t *testing.T) {
 		{[]float64{1e-200, 3e-200}, []int{2, 2}},       // tiny entries
 	}
 	for _, tc := range tests {
-		got, err := ReluHermiteMulti(tc.w, tc.alpha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := bigReluHermiteMulti(tc.w, tc.alpha)
-		N := 0
-		for _, a := range tc.alpha {
-			N += a
-		}
-		// Condition number ~ N w.r.t. relative perturbations of the inputs.
-		tol := 1e-14 * float64(N+10)
-		t.Logf("|alpha| = %d: rel err %.3g", N, math.Abs(got-want)/math.Abs(want))
-		if rel := math.Abs(got-want) / math.Abs(want); !(rel <= tol) {
-			t.Errorf("ReluHermiteMulti(%v, %v) = %.17g, big-float %.17g, rel err %.3g > %.1g", tc.w, tc.alpha, got, want, rel, tol)
-		}
+		t.Run(fmt.Sprintf("w=%v,alpha=%v", tc.w, tc.alpha), func(t *testing.T) {
+			got, err := ReluHermiteMulti(tc.w, tc.alpha)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := bigReluHermiteMulti(tc.w, tc.alpha)
+			N := 0
+			for _, a := range tc.alpha {
+				N += a
+			}
+			// Condition number ~ N w.r.t. relative perturbations of the inputs.
+			tol := 1e-14 * float64(N+10)
+			t.Logf("|alpha| = %d: rel err %.3g", N, math.Abs(got-want)/math.Abs(want))
+			if rel := math.Abs(got-want) / math.Abs(want); !(rel <= tol) {
+				t.Errorf("ReluHermiteMulti(%v, %v) = %.17g, big-float %.17g, rel err %.3g > %.1g", tc.w, tc.alpha, got, want, rel, tol)
+			}
+		})
 	}
 }
 
@@ -475,13 +512,15 @@ func TestReluHermiteMultiEdgeCases(t *testing.T) {
 		{"1-D, w>0", []float64{2}, []int{6}, 2 * ReluCoef(6)},
 	}
 	for _, tc := range tests {
-		got, err := ReluHermiteMulti(tc.w, tc.alpha)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if math.Abs(got-tc.want) > 1e-15*math.Max(1, math.Abs(tc.want)) {
-			t.Errorf("%s: got %.17g, want %.17g", tc.name, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReluHermiteMulti(tc.w, tc.alpha)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if math.Abs(got-tc.want) > 1e-15*math.Max(1, math.Abs(tc.want)) {
+				t.Errorf("%s: got %.17g, want %.17g", tc.name, got, tc.want)
+			}
+		})
 	}
 	if got, _ := ReluHermiteMulti([]float64{math.NaN(), 1}, []int{1, 1}); !math.IsNaN(got) {
 		t.Errorf("NaN input: got %v, want NaN", got)
@@ -500,26 +539,28 @@ func TestGaussHermiteBasics(t *testing.T) {
 		t.Errorf("1-point weights (-want +got):\n%s", diff)
 	}
 	for _, n := range []int{2, 3, 7, 20, 64, 200, 201, 450} {
-		x, w := GaussHermite(n)
-		if len(x) != n || len(w) != n {
-			t.Fatalf("n=%d: lengths %d, %d", n, len(x), len(w))
-		}
-		s := 0.0
-		for i := range x {
-			s += w[i]
-			if w[i] < 0 || math.IsNaN(w[i]) {
-				t.Fatalf("n=%d: weight %d = %v", n, i, w[i])
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			x, w := GaussHermite(n)
+			if len(x) != n || len(w) != n {
+				t.Fatalf("n=%d: lengths %d, %d", n, len(x), len(w))
 			}
-			if i > 0 && !(x[i] > x[i-1]) {
-				t.Fatalf("n=%d: nodes not increasing at %d", n, i)
+			s := 0.0
+			for i := range x {
+				s += w[i]
+				if w[i] < 0 || math.IsNaN(w[i]) {
+					t.Fatalf("n=%d: weight %d = %v", n, i, w[i])
+				}
+				if i > 0 && !(x[i] > x[i-1]) {
+					t.Fatalf("n=%d: nodes not increasing at %d", n, i)
+				}
+				if x[i] != -x[n-1-i] || w[i] != w[n-1-i] {
+					t.Fatalf("n=%d: rule not symmetric at %d", n, i)
+				}
 			}
-			if x[i] != -x[n-1-i] || w[i] != w[n-1-i] {
-				t.Fatalf("n=%d: rule not symmetric at %d", n, i)
+			if math.Abs(s-1) > 1e-15 {
+				t.Errorf("n=%d: weights sum to %.17g", n, s)
 			}
-		}
-		if math.Abs(s-1) > 1e-15 {
-			t.Errorf("n=%d: weights sum to %.17g", n, s)
-		}
+		})
 	}
 	// Exactness for moments: E[Z^{2k}] = (2k-1)!! for 2k <= 2n-1.
 	const n = 20
@@ -527,13 +568,15 @@ func TestGaussHermiteBasics(t *testing.T) {
 	want := 1.0
 	for k := 1; 2*k <= 2*n-1; k++ {
 		want *= float64(2*k - 1)
-		got := 0.0
-		for i := range x {
-			got += w[i] * math.Pow(x[i], float64(2*k))
-		}
-		if math.Abs(got-want) > 1e-13*want {
-			t.Errorf("n=%d: E[Z^%d] = %.17g, want %.17g", n, 2*k, got, want)
-		}
+		t.Run(fmt.Sprintf("n=%d,moment %d", n, 2*k), func(t *testing.T) {
+			got := 0.0
+			for i := range x {
+				got += w[i] * math.Pow(x[i], float64(2*k))
+			}
+			if math.Abs(got-want) > 1e-13*want {
+				t.Errorf("E[Z^%d] = %.17g, want %.17g", 2*k, got, want)
+			}
+		})
 	}
 	// Callers get copies.
 	x[0], w[0] = 99, 99

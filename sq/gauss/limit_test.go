@@ -1,6 +1,7 @@
 package gauss
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -10,9 +11,11 @@ import (
 // hours); at the limit the value is still computed and finite.
 func TestHermiteNormDegreeLimit(t *testing.T) {
 	for _, n := range []int{MaxHermiteDegree + 1, 1e9, math.MaxInt} {
-		if v := HermiteNorm(n, 0.3); !math.IsNaN(v) {
-			t.Errorf("HermiteNorm(%d, 0.3) = %v, want NaN", n, v)
-		}
+		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
+			if v := HermiteNorm(n, 0.3); !math.IsNaN(v) {
+				t.Errorf("HermiteNorm(%d, 0.3) = %v, want NaN", n, v)
+			}
+		})
 	}
 	// h_n(0) = (-1)^(n/2) sqrt(q_{n/2}) for even n (q_m = binom(2m, m)/4^m).
 	n := MaxHermiteDegree

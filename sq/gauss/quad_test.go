@@ -1,6 +1,7 @@
 package gauss
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -36,26 +37,28 @@ func TestIntegrateNaN(t *testing.T) {
 // wedge of P[sign differs] = θ/π at θ = 1e-7).
 func TestExpect2NearlyParallelKinks(t *testing.T) {
 	for _, theta := range []float64{1e-9, 1e-7, 1e-4, 1, math.Pi - 1e-4, math.Pi - 1e-7, math.Pi - 1e-9} {
-		c, s := math.Cos(theta), math.Sin(theta)
-		kinks := []Kink{{1, 0, 0}, {c, s, 0}}
-		both, _ := Expect2(func(z1, z2 float64) float64 {
-			if z1 > 0 && c*z1+s*z2 > 0 {
-				return 1
+		t.Run(fmt.Sprintf("θ=%g", theta), func(t *testing.T) {
+			c, s := math.Cos(theta), math.Sin(theta)
+			kinks := []Kink{{1, 0, 0}, {c, s, 0}}
+			both, _ := Expect2(func(z1, z2 float64) float64 {
+				if z1 > 0 && c*z1+s*z2 > 0 {
+					return 1
+				}
+				return 0
+			}, kinks, 1e-15)
+			differ, _ := Expect2(func(z1, z2 float64) float64 {
+				if (z1 > 0) != (c*z1+s*z2 > 0) {
+					return 1
+				}
+				return 0
+			}, kinks, 1e-15)
+			wantBoth, wantDiffer := (math.Pi-theta)/(2*math.Pi), theta/math.Pi
+			if math.Abs(both-wantBoth) > 1e-9*math.Min(wantBoth, 1-wantBoth)+1e-15 {
+				t.Errorf("θ=%g: P[both > 0] = %.17g, want %.17g", theta, both, wantBoth)
 			}
-			return 0
-		}, kinks, 1e-15)
-		differ, _ := Expect2(func(z1, z2 float64) float64 {
-			if (z1 > 0) != (c*z1+s*z2 > 0) {
-				return 1
+			if math.Abs(differ-wantDiffer) > 1e-9*math.Min(wantDiffer, 1-wantDiffer)+1e-15 {
+				t.Errorf("θ=%g: P[signs differ] = %.17g, want %.17g", theta, differ, wantDiffer)
 			}
-			return 0
-		}, kinks, 1e-15)
-		wantBoth, wantDiffer := (math.Pi-theta)/(2*math.Pi), theta/math.Pi
-		if math.Abs(both-wantBoth) > 1e-9*math.Min(wantBoth, 1-wantBoth)+1e-15 {
-			t.Errorf("θ=%g: P[both > 0] = %.17g, want %.17g", theta, both, wantBoth)
-		}
-		if math.Abs(differ-wantDiffer) > 1e-9*math.Min(wantDiffer, 1-wantDiffer)+1e-15 {
-			t.Errorf("θ=%g: P[signs differ] = %.17g, want %.17g", theta, differ, wantDiffer)
-		}
+		})
 	}
 }
