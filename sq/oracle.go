@@ -124,3 +124,27 @@ func AskVecInto(o Oracle, q *Query, tau float64, dst []float64) ([]float64, erro
 	}
 	return dst, nil
 }
+
+// TolFloor is implemented by oracles that answer at a tolerance other than
+// the one asked: a tolerance floor (oracle.WithMinTol) answers a query asked
+// at tau < T as if asked at T. Wrappers forward it, so a ledger or budget
+// above them counts the tolerance actually used.
+type TolFloor interface {
+	EffectiveTol(tau float64) float64
+}
+
+// EffectiveTol is the tolerance o answers a query asked at tau with:
+// o.EffectiveTol(tau) when o is a TolFloor, else tau.
+func EffectiveTol(o Oracle, tau float64) float64 {
+	if f, ok := o.(TolFloor); ok {
+		return f.EffectiveTol(tau)
+	}
+	return tau
+}
+
+// SampleReporter is implemented by oracles that answer from examples: it
+// reports how many examples the last answer used and whether they came from
+// a fixed pool. Wrappers forward it, so a ledger above them can record it.
+type SampleReporter interface {
+	LastSamples() (n int64, pool bool)
+}
