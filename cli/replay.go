@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
@@ -44,9 +45,9 @@ type replayReport struct {
 	Divergence *divReport        `json:"divergence,omitempty"`
 	// LearnerError is the error the learner stopped with, when it is not
 	// the replay's own (for example the recorded budget stopping it again).
-	LearnerError  string         `json:"learner_error,omitempty"`
-	TraceManifest *sq.Manifest   `json:"trace_manifest"`
-	Manifest      map[string]any `json:"manifest"`
+	LearnerError  string                `json:"learner_error,omitempty"`
+	TraceManifest *sq.Manifest          `json:"trace_manifest"`
+	Manifest      bench.CommandManifest `json:"manifest"`
 }
 
 type truncReport struct {
@@ -201,7 +202,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	for k, v := range setOpts {
 		conf["set."+k] = v
 	}
-	rep.Manifest = manifest("replay", conf)
+	rep.Manifest = manifestArgs("replay", args, conf).WithSeed(m.Seed)
 	if *asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			return err
