@@ -3,38 +3,45 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/hardness"
 )
 
+// escapeSummary is the last line of sqsim hardness escape --json.
+type escapeSummary struct {
+	K         int          `json:"k"`
+	Medians   [][2]float64 `json:"medians"`
+	Censored  []int        `json:"censored"`
+	Exponent  num          `json:"exponent"`
+	Heuristic num          `json:"heuristic"`
+	OptS      num          `json:"optS"`
+	Opt0      num          `json:"opt0"`
+	Eps       num          `json:"eps"`
+}
+
 func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("hardness escape", "--k K [--d D1,D2,...] [--seeds N] [--eta E] [--max-steps N] [--json]", stdout)
-	k := f.Int("k", 4, "support size (even)")
-	dsS := f.String("d", "", "dimensions, comma-separated (default: 8..128 for k <= 4, 8..48 for k = 6)")
+	const cmd = "hardness escape"
+	f := newFlags(cmd, "--k K [--d D1,D2,...] [--seeds N] [--eta E] [--max-steps N] [--json] [--out FILE]", stdout)
+	fam := familyFlags{K: 4}
+	bindFamily(f, &fam, familySpec{DList: true, NoTau: true, DNote: "(default: 8..128 for k <= 4, 8..48 for k = 6)", KNote: "(even)"})
 	seeds := f.Int("seeds", 5, "runs per dimension")
-	eta := f.Float64("eta", 0, "label noise rate in [0, 1/2)")
 	maxSteps := f.Int("max-steps", 20000, "give up after this many gradient steps")
-	asJSON := f.Bool("json", false, "JSON Lines: a manifest, one line per run, one summary")
+	var o outputFlags
+	bindOutput(f, &o, "one line per run, one summary")
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	ds := []int{8, 16, 32, 64, 128}
-	if *k >= 6 {
-		ds = []int{8, 12, 16, 24, 32, 48}
-	}
-	if f.set("d") {
-		if strings.TrimSpace(*dsS) == "" {
-			return usagef("hardness escape: --d is empty, want dimensions like 8,16,32")
-		}
-		var err error
-		if ds, err = intList(*dsS); err != nil {
-			return usagef("hardness escape: --d: %v", err)
+	k, eta, ds := fam.K, fam.Eta, fam.Ds
+	if !f.set("d") {
+		ds = []int{8, 16, 32, 64, 128}
+		if k >= 6 {
+			ds = []int{8, 12, 16, 24, 32, 48}
 		}
 	}
 	sumD := 0.0
 	for _, d := range ds {
-		if err := familyArgs("hardness escape", d, *k, *eta); err != nil {
+		if err := familyArgs(cmd, d, k, eta); err != nil {
 			return err
 		}
 		if d > escapeMaxD {
@@ -49,27 +56,37 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 		return usagef("hardness escape: seeds x sum of d x max-steps = %d x %.0f x %d = %.3g exceeds the limit %.0e (the default run is 2.5e7)",
 			*seeds, sumD, *maxSteps, work, escapeMaxWork)
 	}
-	cfg := hardness.EscapeConfig{K: *k, Ds: ds, Seeds: *seeds, Eta: *eta, MaxSteps: *maxSteps}
+	cfg := hardness.EscapeConfig{K: k, Ds: ds, Seeds: *seeds, Eta: eta, MaxSteps: *maxSteps}
 	if isTerminal(stderr) {
 		cfg.Progress = func(r hardness.EscapeRun) { fmt.Fprintf(stderr, "d = %d seed %d: %d steps\n", r.D, r.Seed, r.Steps) }
 	}
+	w, err := o.open(cmd, stdout)
+	if err != nil {
+		return err
+	}
+	conf := map[string]any{"k": k, "d": ds, "seeds": *seeds, "eta": num(eta), "max_steps": *maxSteps}
+	return o.close(cmd, runEscape(cfg, o.JSON, manifestArgs(cmd, args, conf), w))
+}
+
+// runEscape runs the escape experiment and prints it.
+func runEscape(cfg hardness.EscapeConfig, asJSON bool, m bench.CommandManifest, stdout io.Writer) error {
+	k, eta, maxSteps := cfg.K, cfg.Eta, cfg.MaxSteps
 	res, err := hardness.Escape(cfg)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if err := writeJSON(stdout, manifest("hardness escape", map[string]any{"k": *k, "d": ds, "seeds": *seeds, "eta": num(*eta), "max_steps": *maxSteps})); err != nil {
+	if asJSON {
+		jl, err := newLegacyJSONL(stdout, m)
+		if err != nil {
 			return err
 		}
 		for _, r := range res.Runs {
-			if err := writeJSON(stdout, r); err != nil {
-				return err
-			}
+			jl.Write(r)
 		}
-		return writeJSON(stdout, map[string]any{"k": res.K, "medians": res.Medians, "censored": res.Censored, "exponent": num(res.Exponent), "heuristic": num(res.Heuristic),
-			"optS": num(res.OptS), "opt0": num(res.Opt0), "eps": num(res.Eps)})
+		return jl.Write(escapeSummary{K: res.K, Medians: res.Medians, Censored: res.Censored, Exponent: num(res.Exponent), Heuristic: num(res.Heuristic),
+			OptS: num(res.OptS), Opt0: num(res.Opt0), Eps: num(res.Eps)})
 	}
-	fmt.Fprintf(stdout, "escape time of gradient descent on D_S (exact oracle, step 1, random start of norm 0.1), k = %d, eta = %g\n", *k, *eta)
+	fmt.Fprintf(stdout, "escape time of gradient descent on D_S (exact oracle, step 1, random start of norm 0.1), k = %d, eta = %g\n", k, eta)
 	fmt.Fprintf(stdout, "escaped = first step with L_S(w) <= opt_S + gap/2 = %.10g\n\n", res.OptS+res.Eps)
 	fmt.Fprintf(stdout, "%6s %6s %8s %9s %14s\n", "d", "seed", "steps", "escaped", "final loss")
 	for _, r := range res.Runs {
@@ -80,7 +97,7 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  d = %4.0f  %8.0f\n", m[0], m[1])
 	}
 	for _, d := range res.Censored {
-		fmt.Fprintf(stdout, "  d = %4d  > %d (the median run did not escape; not fitted)\n", d, *maxSteps)
+		fmt.Fprintf(stdout, "  d = %4d  > %d (the median run did not escape; not fitted)\n", d, maxSteps)
 	}
 	fmt.Fprintf(stdout, "fitted exponent %.3f (heuristic (k-2)/2 = %.1f, theory §5.4)\n", res.Exponent, res.Heuristic)
 	if len(res.Runs) > 0 {

@@ -10,81 +10,138 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/hardness"
 	"github.com/sqsim/sqsim/learners"
 )
 
+// gameFlags are the flags of sqsim hardness game.
+type gameFlags struct {
+	f       *flags
+	fam     familyFlags
+	name    string
+	seed    uint64
+	maxQ    int
+	modeS   string
+	mode    hardness.Mode
+	records string
+	sets    setFlags
+	opts    learners.Options
+	out     outputFlags
+}
+
+func bindGameFlags(f *flags) *gameFlags {
+	g := &gameFlags{f: f}
+	bindFamily(f, &g.fam, familySpec{
+		DNote:   fmt.Sprintf("(required, at most %d)", gameMaxD),
+		KNote:   fmt.Sprintf("(required, at most %d)", gameMaxK),
+		TauNote: "(required): the game's tolerance; every query is answered at a tolerance >= tau, whatever the learner asks, and every learner gets tol = tau unless --set tol=... is given",
+	})
+	f.StringVar(&g.name, "learner", "", "learner: gd, sparse, random, or any registered learner (required)")
+	f.Uint64Var(&g.seed, "seed", 1, "seed of the learner's randomness and of the adversary's choices")
+	f.IntVar(&g.maxQ, "max-queries", 0, "query budget; a learner that exceeds it gives up (0: none)")
+	f.StringVar(&g.modeS, "mode", "auto", "survivor accounting: auto (enumerate when C(d,k) <= 500), enumerate (C(d,k) <= 2000), structured")
+	f.StringVar(&g.records, "records", "", `write the adversary's per-query records as JSON Lines to FILE: first {"manifest": {...}}, then one record per query (with asked_tol and effective_tol)`)
+	bindOutput(f, &g.out, "")
+	f.Var(&g.sets, "set", "learner option key=value (repeatable), e.g. --set steps=50")
+	return g
+}
+
+// check validates the flags of the game, up front: sizes, the learner, the
+// mode and the learner's options.
+func (g *gameFlags) check() error {
+	const cmd = "hardness game"
+	f, d, k := g.f, g.fam.D, g.fam.K
+	if err := f.require(cmd, "d", "k", "tau", "learner"); err != nil {
+		return err
+	}
+	if err := familyArgs(cmd, d, k, g.fam.Eta); err != nil {
+		return err
+	}
+	if err := tauArg(cmd, g.fam.Tau); err != nil {
+		return err
+	}
+	if d > gameMaxD {
+		return usagef("hardness game: --d %d, the adversary handles d <= %d", d, gameMaxD)
+	}
+	if k > gameMaxK {
+		return usagef("hardness game: --k %d, the game handles k <= %d", k, gameMaxK)
+	}
+	if g.name != "random" {
+		if _, ok := learners.Lookup(g.name); !ok {
+			return usagef("hardness game: unknown learner %q (known: random, %s)", g.name, strings.Join(learners.Names(), ", "))
+		}
+	}
+	if g.maxQ < 0 {
+		return usagef("hardness game: --max-queries %d, want >= 0", g.maxQ)
+	}
+	mode, err := hardness.ParseMode(g.modeS)
+	if err != nil {
+		return usagef("hardness game: --mode %q, want auto, enumerate or structured", g.modeS)
+	}
+	g.mode = mode
+	supports := supportsFloat(d, k)
+	if mode == hardness.ModeEnumerate && supports > enumerateLimit {
+		return usagef("hardness game: --mode enumerate with C(%d, %d) = %s supports, want at most %d (enumeration evaluates every survivor on every query; use --mode structured)",
+			d, k, hardness.Binomial(d, k), enumerateLimit)
+	}
+	if g.opts, err = parseSets(cmd, g.sets); err != nil {
+		return err
+	}
+	return gameOptionLimits(g.name, d, k, supports, g.opts)
+}
+
+// config is the game's configuration in the manifests, before the game
+// (the records file) and after it (its result fills options and tol_floor).
+func (g *gameFlags) config(res *hardness.GameResult) map[string]any {
+	cfg := map[string]any{"d": g.fam.D, "k": g.fam.K, "eta": num(g.fam.Eta), "tau": num(g.fam.Tau), "learner": g.name, "seed": g.seed,
+		"max_queries": g.maxQ, "mode": g.modeS}
+	if res != nil {
+		cfg["options"], cfg["tol_floor"] = res.LearnerOpts, num(res.TolFloor)
+	} else {
+		cfg["set"] = g.opts
+	}
+	return cfg
+}
+
 func runHardnessGame(args []string, stdout io.Writer) error {
-	f := newFlags("hardness game", "--d D --k K --tau T --learner NAME [--eta E] --seed S [--set key=value]... [--max-queries N] [--mode auto|enumerate|structured] [--records FILE] [--json]", stdout)
-	d := f.Int("d", 0, "dimension (required, at most 65535)")
-	k := f.Int("k", 0, "support size: 1 or even (required, at most 32)")
-	eta := f.Float64("eta", 0, "label noise rate in [0, 1/2)")
-	tau := f.Float64("tau", 0, "the game's tolerance (required): every query is answered at a tolerance >= tau, whatever the learner asks, and every learner gets tol = tau unless --set tol=... is given")
-	name := f.String("learner", "", "learner: gd, sparse, random, or any registered learner (required)")
-	seed := f.Uint64("seed", 1, "seed of the learner's randomness and of the adversary's choices")
-	maxQ := f.Int("max-queries", 0, "query budget; a learner that exceeds it gives up (0: none)")
-	modeS := f.String("mode", "auto", "survivor accounting: auto (enumerate when C(d,k) <= 500), enumerate (C(d,k) <= 2000), structured")
-	records := f.String("records", "", "write the adversary's per-query records as JSON Lines to FILE (with asked_tol and effective_tol)")
-	asJSON := f.Bool("json", false, "print one JSON object")
-	var sets setFlags
-	f.Var(&sets, "set", "learner option key=value (repeatable), e.g. --set steps=50")
+	f := newFlags("hardness game", "--d D --k K --tau T --learner NAME [--eta E] --seed S [--set key=value]... [--max-queries N] [--mode auto|enumerate|structured] [--records FILE] [--json] [--out FILE]", stdout)
+	g := bindGameFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	for _, req := range []string{"d", "k", "tau", "learner"} {
-		if !f.set(req) {
-			return usagef("hardness game: --%s is required", req)
-		}
-	}
-	if err := familyArgs("hardness game", *d, *k, *eta); err != nil {
+	if err := g.check(); err != nil {
 		return err
 	}
-	if err := tauArg("hardness game", *tau); err != nil {
-		return err
-	}
-	if *d > gameMaxD {
-		return usagef("hardness game: --d %d, the adversary handles d <= %d", *d, gameMaxD)
-	}
-	if *k > gameMaxK {
-		return usagef("hardness game: --k %d, the game handles k <= %d", *k, gameMaxK)
-	}
-	if *name != "random" {
-		if _, ok := learners.Lookup(*name); !ok {
-			return usagef("hardness game: unknown learner %q (known: random, %s)", *name, strings.Join(learners.Names(), ", "))
-		}
-	}
-	if *maxQ < 0 {
-		return usagef("hardness game: --max-queries %d, want >= 0", *maxQ)
-	}
-	mode, err := hardness.ParseMode(*modeS)
-	if err != nil {
-		return usagef("hardness game: --mode %q, want auto, enumerate or structured", *modeS)
-	}
-	supports := supportsFloat(*d, *k)
-	if mode == hardness.ModeEnumerate && supports > enumerateLimit {
-		return usagef("hardness game: --mode enumerate with C(%d, %d) = %s supports, want at most %d (enumeration evaluates every survivor on every query; use --mode structured)",
-			*d, *k, hardness.Binomial(*d, *k), enumerateLimit)
-	}
-	opts, err := parseSets("hardness game", sets)
+	w, err := g.out.open("hardness game", stdout)
 	if err != nil {
 		return err
 	}
-	if err := gameOptionLimits(*name, *d, *k, supports, opts); err != nil {
-		return err
-	}
+	return g.out.close("hardness game", g.play(args, w))
+}
+
+// play plays the game, writing the records file, and prints the result.
+func (g *gameFlags) play(args []string, stdout io.Writer) error {
 	var out *atomicFile
-	if *records != "" {
-		if out, err = createAtomic(*records); err != nil {
-			return usagef("hardness game: --records %q: %v", *records, err)
+	var recs *bench.JSONL
+	if g.records != "" {
+		var err error
+		if out, err = createAtomic(g.records); err != nil {
+			return usagef("hardness game: --records %q: %v", g.records, err)
+		}
+		if recs, err = bench.NewJSONL(out, manifestArgs("hardness game", args, g.config(nil))); err != nil {
+			out.Abort()
+			return fmt.Errorf("hardness game: --records: %w", err)
 		}
 	}
 	traj := &trajectory{}
-	cfg := hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
-		Seed: *seed, MaxQueries: *maxQ, Adversary: hardness.AdversaryOptions{Mode: mode}, DropRecords: true,
+	fam := g.fam
+	cfg := hardness.GameConfig{D: fam.D, K: fam.K, Eta: fam.Eta, Tau: fam.Tau, Learner: g.name, Options: g.opts,
+		Seed: g.seed, MaxQueries: g.maxQ, Adversary: hardness.AdversaryOptions{Mode: g.mode}, DropRecords: true,
 		OnRecord: func(r hardness.Record) error {
 			traj.add(r)
-			if out != nil {
-				return writeJSON(out, r)
+			if recs != nil {
+				return recs.Write(r)
 			}
 			return nil
 		}}
@@ -102,35 +159,90 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 		}
 		return err
 	}
-	shown := traj.shown(200)
-	if !*asJSON {
-		shown = traj.shown(24)
+	if g.out.JSON {
+		return writeJSON(stdout, gameJSON(res, traj.shown(200), manifestArgs("hardness game", args, g.config(res))))
 	}
-	if *asJSON {
-		cfg := map[string]any{"d": *d, "k": *k, "eta": num(*eta), "tau": num(*tau), "learner": *name, "seed": *seed,
-			"options": res.LearnerOpts, "max_queries": *maxQ, "mode": *modeS, "tol_floor": num(res.TolFloor)}
-		tr := make([]map[string]any, len(shown))
-		for i, r := range shown {
-			tr[i] = map[string]any{"seq": r.Seq, "survivors": r.Survivors, "survivors_kind": r.SurvivorsKind,
-				"eliminated": r.Eliminated, "eliminated_kind": r.ElimKind, "method": r.Method, "forced": r.Forced,
-				"asked_tol": num(r.AskedTol), "effective_tol": num(r.EffectiveTol)}
-		}
-		return writeJSON(stdout, map[string]any{
-			"identified": res.Identified, "queries": res.Queries, "scalar_queries": res.ScalarQueries,
-			"survivors": res.Survivors.Lower.String(), "survivors_kind": res.Survivors.Kind(),
-			"survivors_upper": res.Survivors.Upper.String(), "supports": res.Supports,
-			"bound_queries": num(res.BoundQueries), "loss": num(res.Verdict.Loss), "optS": num(res.Verdict.OptS),
-			"opt0": num(res.Landscape.Opt0), "gap": num(res.Landscape.Gap), "eps": num(res.Landscape.Eps),
-			"support": res.Verdict.Support, "good_for": res.Verdict.GoodFor, "examined": res.Verdict.Examined,
-			"exhaustive": res.Verdict.Exhaustive, "gave_up": res.GaveUp, "learner_error": res.LearnerError,
-			"forced": res.Forced, "mode": res.Mode, "learner": res.Learner, "note": res.Verdict.Note,
-			"tau": num(res.Tau), "tol_floor": num(res.TolFloor), "effective_tol": num(res.MinEffectiveTol),
-			"min_asked_tol": num(res.MinAskedTol), "raised_by_floor": res.Raised, "learner_tol": res.LearnerOpts["tol"],
-			"trajectory": tr, "manifest": manifest("hardness game", cfg),
-		})
+	printGame(stdout, res, fam, traj)
+	return nil
+}
+
+// gameOutput is the JSON object of sqsim hardness game --json.
+type gameOutput struct {
+	Identified     bool     `json:"identified"`
+	Queries        int      `json:"queries"`
+	ScalarQueries  int      `json:"scalar_queries"`
+	Survivors      string   `json:"survivors"` // exact, or a lower bound (survivors_kind)
+	SurvivorsKind  string   `json:"survivors_kind"`
+	SurvivorsUpper string   `json:"survivors_upper"`
+	Supports       string   `json:"supports"`
+	BoundQueries   num      `json:"bound_queries"`
+	Loss           num      `json:"loss"`
+	OptS           num      `json:"optS"`
+	Opt0           num      `json:"opt0"`
+	Gap            num      `json:"gap"`
+	Eps            num      `json:"eps"`
+	Support        []int    `json:"support"`
+	GoodFor        int      `json:"good_for"`
+	Examined       int      `json:"examined"`
+	Exhaustive     bool     `json:"exhaustive"`
+	GaveUp         bool     `json:"gave_up"`
+	LearnerError   string   `json:"learner_error"`
+	Forced         int      `json:"forced"`
+	Mode           string   `json:"mode"`
+	Learner        string   `json:"learner"`
+	Note           string   `json:"note"`
+	Tau            num      `json:"tau"`
+	TolFloor       num      `json:"tol_floor"`
+	EffectiveTol   num      `json:"effective_tol"`
+	MinAskedTol    num      `json:"min_asked_tol"`
+	RaisedByFloor  int      `json:"raised_by_floor"`
+	LearnerTol     string   `json:"learner_tol"`
+	Trajectory     []trajPt `json:"trajectory"` // at most about 200 records (see thinRecords)
+
+	Manifest bench.CommandManifest `json:"manifest"`
+}
+
+// trajPt is one record of the trajectory of gameOutput.
+type trajPt struct {
+	Seq            int    `json:"seq"`
+	Survivors      string `json:"survivors"`
+	SurvivorsKind  string `json:"survivors_kind"`
+	Eliminated     string `json:"eliminated"`
+	EliminatedKind string `json:"eliminated_kind"`
+	Method         string `json:"method"`
+	Forced         bool   `json:"forced"`
+	AskedTol       num    `json:"asked_tol"`
+	EffectiveTol   num    `json:"effective_tol"`
+}
+
+func gameJSON(res *hardness.GameResult, shown []hardness.Record, m bench.CommandManifest) gameOutput {
+	tr := make([]trajPt, len(shown))
+	for i, r := range shown {
+		tr[i] = trajPt{Seq: r.Seq, Survivors: r.Survivors, SurvivorsKind: r.SurvivorsKind,
+			Eliminated: r.Eliminated, EliminatedKind: r.ElimKind, Method: r.Method, Forced: r.Forced,
+			AskedTol: num(r.AskedTol), EffectiveTol: num(r.EffectiveTol)}
 	}
+	return gameOutput{
+		Identified: res.Identified, Queries: res.Queries, ScalarQueries: res.ScalarQueries,
+		Survivors: res.Survivors.Lower.String(), SurvivorsKind: res.Survivors.Kind(),
+		SurvivorsUpper: res.Survivors.Upper.String(), Supports: res.Supports,
+		BoundQueries: num(res.BoundQueries), Loss: num(res.Verdict.Loss), OptS: num(res.Verdict.OptS),
+		Opt0: num(res.Landscape.Opt0), Gap: num(res.Landscape.Gap), Eps: num(res.Landscape.Eps),
+		Support: res.Verdict.Support, GoodFor: res.Verdict.GoodFor, Examined: res.Verdict.Examined,
+		Exhaustive: res.Verdict.Exhaustive, GaveUp: res.GaveUp, LearnerError: res.LearnerError,
+		Forced: res.Forced, Mode: res.Mode, Learner: res.Learner, Note: res.Verdict.Note,
+		Tau: num(res.Tau), TolFloor: num(res.TolFloor), EffectiveTol: num(res.MinEffectiveTol),
+		MinAskedTol: num(res.MinAskedTol), RaisedByFloor: res.Raised, LearnerTol: res.LearnerOpts["tol"],
+		Trajectory: tr, Manifest: m,
+	}
+}
+
+// printGame prints the game's result as text, with at most about 24
+// records of its trajectory.
+func printGame(stdout io.Writer, res *hardness.GameResult, fam familyFlags, traj *trajectory) {
+	shown := traj.shown(24)
 	fmt.Fprintf(stdout, "game: %s against the parity adversary (%s accounting), d = %d, k = %d, eta = %g, tau = %g\n",
-		res.Learner, res.Mode, *d, *k, *eta, *tau)
+		res.Learner, res.Mode, fam.D, fam.K, fam.Eta, fam.Tau)
 	if res.Queries > 0 {
 		fmt.Fprintf(stdout, "  tolerance       every query answered at >= %g (floor %g; smallest asked %g, %d queries raised to the floor; learner tol = %s)\n",
 			res.MinEffectiveTol, res.TolFloor, res.MinAskedTol, res.Raised, res.LearnerOpts["tol"])
@@ -171,7 +283,6 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  (%d of %d queries shown; --records FILE writes all)\n", len(shown), traj.n)
 		}
 	}
-	return nil
 }
 
 // gameOptionLimits refuses up front learner options and sizes whose game

@@ -6,66 +6,112 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/hardness"
 )
 
+// infoOutput is the JSON object of sqsim hardness info --json.
+type infoOutput struct {
+	D             int    `json:"d"`
+	K             int    `json:"k"`
+	Eta           num    `json:"eta"`
+	Tau           num    `json:"tau"`
+	Supports      string `json:"supports"` // C(d,k), an exact decimal
+	Log10Supports num    `json:"log10_supports"`
+
+	Kappa         num    `json:"kappa"`
+	Lambda        num    `json:"lambda"`
+	Opt0          num    `json:"opt0"`
+	OptS          num    `json:"optS"`
+	Gap           num    `json:"gap"`
+	Eps           num    `json:"eps"`
+	RStar         num    `json:"r_star"`
+	A             num    `json:"a"`
+	Tail          num    `json:"tail"`
+	Mk            int64  `json:"Mk"`
+	MkCertain     bool   `json:"Mk_certain"`
+	MkCrude       num    `json:"Mk_crude"`
+	MkBig         string `json:"Mk_big"`
+	MkBeyondInt64 bool   `json:"Mk_beyond_int64"`
+	MkLog10       num    `json:"Mk_log10"`
+	LambdaLog10   num    `json:"lambda_log10"`
+	LambdaInRange bool   `json:"lambda_in_range"`
+
+	BoundQueries      num  `json:"bound_queries"`
+	BoundVacuous      bool `json:"bound_vacuous"`
+	SDABound          num  `json:"sda_bound"`
+	BoundQueriesLog10 num  `json:"bound_queries_log10"`
+	SDABoundLog10     num  `json:"sda_bound_log10"`
+
+	Manifest bench.CommandManifest `json:"manifest"`
+}
+
 func runHardnessInfo(args []string, stdout io.Writer) error {
-	f := newFlags("hardness info", "--d D --k K [--eta E] [--tau T] [--json]", stdout)
-	d := f.Int("d", 0, "dimension (required)")
-	k := f.Int("k", 0, "support size: 1 or even (required)")
-	eta := f.Float64("eta", 0, "label noise rate in [0, 1/2)")
-	tau := f.Float64("tau", 1e-3, "tolerance for the query lower bound")
-	asJSON := f.Bool("json", false, "print one JSON object")
+	f := newFlags("hardness info", "--d D --k K [--eta E] [--tau T] [--json] [--out FILE]", stdout)
+	fam := familyFlags{Tau: 1e-3}
+	bindFamily(f, &fam, familySpec{DNote: "(required)", KNote: "(required)", TauNote: "of the query lower bound"})
+	var o outputFlags
+	bindOutput(f, &o, "")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	if !f.set("d") || !f.set("k") {
 		return usagef("hardness info: --d and --k are both required")
 	}
-	if err := familyArgs("hardness info", *d, *k, *eta); err != nil {
+	if err := familyArgs("hardness info", fam.D, fam.K, fam.Eta); err != nil {
 		return err
 	}
-	if *k > infoMaxK {
-		return usagef("hardness info: --k %d, want k <= %d (kappa_k and M_k are computed for k <= %d)", *k, infoMaxK, infoMaxK)
+	if fam.K > infoMaxK {
+		return usagef("hardness info: --k %d, want k <= %d (kappa_k and M_k are computed for k <= %d)", fam.K, infoMaxK, infoMaxK)
 	}
-	if err := tauArg("hardness info", *tau); err != nil {
+	if err := tauArg("hardness info", fam.Tau); err != nil {
 		return err
 	}
-	land, err := hardness.NewLandscape(*k, *eta)
+	w, err := o.open("hardness info", stdout)
 	if err != nil {
 		return err
 	}
-	sup, err := hardness.BinomialErr(*d, *k)
-	if err != nil {
-		return usagef("hardness info: --d %d --k %d: %v", *d, *k, err)
-	}
-	bound, err := hardness.BoundQueries(*d, *k, *eta, *tau)
-	if err != nil {
-		return err
-	}
-	boundLog10, err := hardness.BoundQueriesLog10(*d, *k, *eta, *tau)
+	return o.close("hardness info", hardnessInfo(fam, o.JSON, args, w))
+}
+
+// hardnessInfo computes and prints the quantities of the family fam.
+func hardnessInfo(fam familyFlags, asJSON bool, args []string, stdout io.Writer) error {
+	d, k, eta, tau := fam.D, fam.K, fam.Eta, fam.Tau
+	land, err := hardness.NewLandscape(k, eta)
 	if err != nil {
 		return err
 	}
-	sda := hardness.SDABound(*d, *k, *eta, *tau**tau)
+	sup, err := hardness.BinomialErr(d, k)
+	if err != nil {
+		return usagef("hardness info: --d %d --k %d: %v", d, k, err)
+	}
+	bound, err := hardness.BoundQueries(d, k, eta, tau)
+	if err != nil {
+		return err
+	}
+	boundLog10, err := hardness.BoundQueriesLog10(d, k, eta, tau)
+	if err != nil {
+		return err
+	}
+	sda := hardness.SDABound(d, k, eta, tau*tau)
 	// log10 of the SDA bound, for sizes where it leaves the float64 range.
-	sdaLog10 := 2*math.Log10(*tau) + hardness.Log10(sup) - 2*math.Log10(1-2**eta)
-	if *asJSON {
-		cfg := map[string]any{"d": *d, "k": *k, "eta": num(*eta), "tau": num(*tau)}
-		return writeJSON(stdout, map[string]any{
-			"d": *d, "k": *k, "eta": num(*eta), "tau": num(*tau),
-			"supports": sup.String(), "log10_supports": num(hardness.Log10(sup)),
-			"kappa": num(land.Kappa), "lambda": num(land.Lambda), "opt0": num(land.Opt0), "optS": num(land.OptS),
-			"gap": num(land.Gap), "eps": num(land.Eps), "r_star": num(land.RStar), "a": num(land.A),
-			"tail": num(land.TailK), "Mk": land.Mk, "Mk_certain": land.MkCertain, "Mk_crude": num(land.MkCrude),
-			"bound_queries": num(bound), "bound_vacuous": bound < 1, "sda_bound": num(sda),
-			"Mk_big": land.MkDecimal, "Mk_beyond_int64": land.MkBeyondInt64, "Mk_log10": num(land.MkLog10),
-			"lambda_log10": num(land.LambdaLog10), "lambda_in_range": land.LambdaInRange,
-			"bound_queries_log10": num(boundLog10), "sda_bound_log10": num(sdaLog10),
-			"manifest": manifest("hardness info", cfg),
+	sdaLog10 := 2*math.Log10(tau) + hardness.Log10(sup) - 2*math.Log10(1-2*eta)
+	if asJSON {
+		cfg := map[string]any{"d": d, "k": k, "eta": num(eta), "tau": num(tau)}
+		return writeJSON(stdout, infoOutput{
+			D: d, K: k, Eta: num(eta), Tau: num(tau),
+			Supports: sup.String(), Log10Supports: num(hardness.Log10(sup)),
+			Kappa: num(land.Kappa), Lambda: num(land.Lambda), Opt0: num(land.Opt0), OptS: num(land.OptS),
+			Gap: num(land.Gap), Eps: num(land.Eps), RStar: num(land.RStar), A: num(land.A),
+			Tail: num(land.TailK), Mk: land.Mk, MkCertain: land.MkCertain, MkCrude: num(land.MkCrude),
+			BoundQueries: num(bound), BoundVacuous: bound < 1, SDABound: num(sda),
+			MkBig: land.MkDecimal, MkBeyondInt64: land.MkBeyondInt64, MkLog10: num(land.MkLog10),
+			LambdaLog10: num(land.LambdaLog10), LambdaInRange: land.LambdaInRange,
+			BoundQueriesLog10: num(boundLog10), SDABoundLog10: num(sdaLog10),
+			Manifest: manifestArgs("hardness info", args, cfg),
 		})
 	}
-	fmt.Fprintf(stdout, "parity-embedded ReLU family: d = %d, k = %d, eta = %g (construction: theory §4.2, a reconstruction)\n", *d, *k, *eta)
+	fmt.Fprintf(stdout, "parity-embedded ReLU family: d = %d, k = %d, eta = %g (construction: theory §4.2, a reconstruction)\n", d, k, eta)
 	fmt.Fprintf(stdout, "  supports C(d,k)   %s  (10^%.2f, exact)\n", sup, hardness.Log10(sup))
 	fmt.Fprintf(stdout, "  kappa_k           %.16g  |C_S(1_S/sqrt k)|, Dawson integral\n", land.Kappa)
 	if land.LambdaInRange {
@@ -97,9 +143,9 @@ func runHardnessInfo(args []string, stdout io.Writer) error {
 		vac = "  (vacuous: below 1)"
 	}
 	if math.IsInf(bound, 1) {
-		fmt.Fprintf(stdout, "  bound_queries     10^%.4f  (C(d,k) - M_k) tau^2/(1-2 eta)^2 at tau = %g, beyond the float64 range\n", boundLog10, *tau)
+		fmt.Fprintf(stdout, "  bound_queries     10^%.4f  (C(d,k) - M_k) tau^2/(1-2 eta)^2 at tau = %g, beyond the float64 range\n", boundLog10, tau)
 	} else {
-		fmt.Fprintf(stdout, "  bound_queries     %.6g  (C(d,k) - M_k) tau^2/(1-2 eta)^2 at tau = %g%s\n", bound, *tau, vac)
+		fmt.Fprintf(stdout, "  bound_queries     %.6g  (C(d,k) - M_k) tau^2/(1-2 eta)^2 at tau = %g%s\n", bound, tau, vac)
 	}
 	if math.IsInf(sda, 1) {
 		fmt.Fprintf(stdout, "  SDA bound         10^%.4f  tau^2 C(d,k)/(1-2 eta)^2 (theory §5.2), beyond the float64 range\n", sdaLog10)
