@@ -20,7 +20,7 @@ func init() {
 	register(&command{name: "replay", summary: "re-run a trace's learner against its recorded answers and check every query matches", run: runReplay})
 }
 
-const replayUsage = "TRACE [--learner NAME] [--set key=value ...] [--json]"
+const replayUsage = "TRACE [--learner NAME] [--set key=value ...] [--json] [--out FILE]"
 
 // Replay verdicts.
 const (
@@ -104,7 +104,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	learnerName := f.String("learner", "", "replay with this learner instead of the trace's (its options are then the trace's tol and --set)")
 	var sets setFlags
 	f.Var(&sets, "set", "a learner option key=value (repeatable), overriding the trace's")
-	asJSON := f.Bool("json", false, "print one JSON object")
+	var o outputFlags
+	bindOutput(f, &o, "")
 	pos, err := parseWithArgs(f, args)
 	if err != nil {
 		return err
@@ -203,11 +204,17 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		conf["set."+k] = v
 	}
 	rep.Manifest = manifestArgs("replay", args, conf).WithSeed(m.Seed)
-	if *asJSON {
-		if err := writeJSON(stdout, rep); err != nil {
-			return err
-		}
-	} else if err := printReplay(stdout, rep); err != nil {
+	w, err := o.open("replay", stdout)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		err = writeJSON(w, rep)
+	} else {
+		err = printReplay(w, rep)
+	}
+	// The report is written (and --out committed) whatever the verdict.
+	if err := o.close("replay", err); err != nil {
 		return err
 	}
 	switch rep.Verdict {
