@@ -17,7 +17,7 @@ func runApproxFit(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("approxfit", "[--d D] [--eps E] [--seed S] [--workers N] [--halfspace=false] [--json] [--out FILE]", stdout)
 	dv := 8
 	d := &dv
-	f.Var(intFlag{d}, "d", "dimension d of the worlds, 2 <= d <= 1000")
+	f.Var(intFlag{d}, "d", "dimension `d` of the worlds, 2 <= d <= 1000")
 	eps := f.Float64("eps", 0.01, "approx's target accuracy eps (thresholds 2^-j, j <= log2(1/eps) + 3)")
 	seed := f.Uint64("seed", 1, "seed of the hidden directions")
 	workers := f.Int("workers", 0, "worlds run in parallel (0: GOMAXPROCS)")

@@ -69,7 +69,7 @@ type benchFlags struct {
 func (b *benchFlags) bind() {
 	f := b.f
 	b.workloads = []string{"all"}
-	f.Var(stringsFlag{&b.workloads}, "workload", "workloads, comma-separated: "+strings.Join(perf.Workloads, ", ")+", or all")
+	f.Var(stringsFlag{&b.workloads}, "workload", "`workloads`, comma-separated: "+strings.Join(perf.Workloads, ", ")+", or all")
 	f.IntVar(&b.n, "n", 0, "examples in the pool (grad, batch; sample and stream: rows of d values); default: the standard shapes")
 	f.IntVar(&b.d, "d", 0, "dimension; default: the standard shapes")
 	f.IntVar(&b.m, "m", 64, "directions of the batch workload")

@@ -115,11 +115,11 @@ func (v floatsFlag) Set(s string) error {
 const (
 	helpWorld    = "the world: realizable | clipped | noisy | agnostic | halfspace"
 	helpDist     = "deprecated alias of --world (still accepted)"
-	helpWStar    = "the planted weights w*, comma-separated"
-	helpClip     = "clip level C > 0: labels y = min(C, relu(w*.x)) (the clipped world)"
-	helpNoiseVar = "variance S >= 0 of independent zero-mean label noise (the noisy world)"
-	helpFamD     = "dimension d of the parity family"
-	helpFamK     = "support size k of the parity family: 1 or even"
+	helpWStar    = "the planted weights `w*`, comma-separated"
+	helpClip     = "clip level C > 0: labels y = min(C, relu(w*.x))"
+	helpNoiseVar = "variance S >= 0 of independent zero-mean label noise"
+	helpFamD     = "dimension `d` of the parity family"
+	helpFamK     = "support size `k` of the parity family: 1 or even"
 	helpFamEta   = "label noise rate eta in [0, 1/2)"
 	helpFamTau   = "tolerance tau > 0"
 	helpSeed     = "seed of every random stream of the run"
@@ -161,10 +161,10 @@ func bindWorld(f *flags, cfg *bench.Config) *worldFlags {
 	w := &worldFlags{f: f, cfg: cfg}
 	f.StringVar(&cfg.World, "world", cfg.World, helpWorld)
 	f.StringVar(&w.dist, "dist", "", helpDist)
-	f.Var(intFlag{&cfg.D}, "d", fmt.Sprintf("dimension d of the world, 1 <= d <= %d (when --wstar is given without --d: its length)", bench.MaxDim))
+	f.Var(intFlag{&cfg.D}, "d", fmt.Sprintf("dimension `d` of the world, 1 <= d <= %d (when --wstar is given without --d: its length)", bench.MaxDim))
 	f.Var(floatsFlag{&cfg.WStar}, "wstar", helpWStar+" (default: a random unit vector from --seed)")
-	f.Float64Var(&cfg.Clip, "clip", cfg.Clip, helpClip)
-	f.Float64Var(&cfg.NoiseVar, "noise-var", cfg.NoiseVar, helpNoiseVar)
+	f.Float64Var(&cfg.Clip, "clip", cfg.Clip, helpClip+" (--world clipped)")
+	f.Float64Var(&cfg.NoiseVar, "noise-var", cfg.NoiseVar, helpNoiseVar+" (--world noisy)")
 	f.StringVar(&cfg.LabelNoise, "label-noise", cfg.LabelNoise, "noisy: gaussian | rademacher")
 	f.Float64Var(&cfg.Frac, "frac", cfg.Frac, "agnostic: fraction of the Gaussian mass whose labels are corrupted, in [0, 0.5]")
 	f.StringVar(&cfg.Corruption, "corruption", cfg.Corruption, "agnostic: flip (y -> 1-y where the ReLU is active) | zero (y -> 0 there) | lift (y -> 1 just below the kink)")
@@ -267,13 +267,13 @@ func bindFamily(f *flags, fam *familyFlags, s familySpec) {
 	}
 	if !s.NoD {
 		if s.DList {
-			f.Var(intsFlag{p: &fam.Ds}, "d", note(helpFamD+", comma-separated for several", s.DNote))
+			f.Var(intsFlag{p: &fam.Ds}, "d", note("dimensions `d,...` of the parity family, comma-separated", s.DNote))
 		} else {
 			f.Var(intFlag{&fam.D}, "d", note(helpFamD, s.DNote))
 		}
 	}
 	if s.KList {
-		f.Var(intsFlag{p: &fam.Ks}, "k", note(helpFamK+", comma-separated for several", s.KNote))
+		f.Var(intsFlag{p: &fam.Ks}, "k", note("support sizes `k,...` of the parity family, comma-separated: 1 or even", s.KNote))
 	} else {
 		f.Var(intFlag{&fam.K}, "k", note(helpFamK, s.KNote))
 	}
@@ -339,7 +339,7 @@ func bindOutput(f *flags, o *outputFlags, records string) {
 		help = helpJSONLines + records
 	}
 	f.BoolVar(&o.JSON, "json", false, help)
-	f.StringVar(&o.Out, "out", "", "write the output to FILE instead of stdout (a temporary file renamed at the end, so FILE is replaced only by a complete output)")
+	f.StringVar(&o.Out, "out", "", "write the output to `FILE` instead of stdout (a temporary file renamed at the end, so FILE is replaced only by a complete output)")
 }
 
 // open returns the writer of the command's output: stdout, or the file of

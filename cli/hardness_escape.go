@@ -24,7 +24,7 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 	const cmd = "hardness escape"
 	f := newFlags(cmd, "--k K [--d D1,D2,...] [--seeds N] [--eta E] [--max-steps N] [--json] [--out FILE]", stdout)
 	fam := familyFlags{K: 4}
-	bindFamily(f, &fam, familySpec{DList: true, NoTau: true, DNote: "(default: 8..128 for k <= 4, 8..48 for k = 6)", KNote: "(even)"})
+	bindFamily(f, &fam, familySpec{DList: true, NoTau: true, DNote: "(default: 8..128 for k <= 4, 8..48 for k = 6)"})
 	seeds := f.Int("seeds", 5, "runs per dimension")
 	maxSteps := f.Int("max-steps", 20000, "give up after this many gradient steps")
 	var o outputFlags

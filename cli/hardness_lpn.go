@@ -25,7 +25,7 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 	const cmd = "hardness lpn"
 	f := newFlags(cmd, "--d D --k K [--eta E] [--seed S] [--oracle sample|exact] [--json] [--out FILE]", stdout)
 	fam := familyFlags{D: 8, K: 2, Eta: 0.1}
-	bindFamily(f, &fam, familySpec{NoTau: true, KNote: "(even)"})
+	bindFamily(f, &fam, familySpec{NoTau: true})
 	seed := f.Uint64("seed", 1, "seed of S, of the samples and of the learner")
 	orc := f.String("oracle", "sample", "how the learner's queries are answered: sample (from LPN samples) or exact")
 	var o outputFlags

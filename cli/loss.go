@@ -29,9 +29,9 @@ func runLoss(args []string, stdout, stderr io.Writer) error {
 	var wstar, w []float64
 	var clip, noiseVar float64
 	f.Var(floatsFlag{&wstar}, "wstar", helpWStar+" (required)")
-	f.Var(floatsFlag{&w}, "w", "the hypothesis weights w, comma-separated (required)")
+	f.Var(floatsFlag{&w}, "w", "the hypothesis weights `w`, comma-separated (required)")
 	f.Float64Var(&clip, "clip", 0, helpClip+"; default: no clip")
-	f.Float64Var(&noiseVar, "noise-var", 0, helpNoiseVar)
+	f.Float64Var(&noiseVar, "noise-var", 0, helpNoiseVar+", added to the loss")
 	var o outputFlags
 	bindOutput(f, &o, "")
 	if err := f.parse(args); err != nil {

@@ -20,12 +20,12 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("results", "[--d D] [--seed S] [--oracle exact|sample|noise|adversarial] [--tol T] [--learners a,b,...] [--json] [--out FILE]", stdout)
 	dv := 10
 	d := &dv
-	f.Var(intFlag{d}, "d", fmt.Sprintf("dimension d of every world, 1 <= d <= %d", bench.MaxDim))
+	f.Var(intFlag{d}, "d", fmt.Sprintf("dimension `d` of every world, 1 <= d <= %d", bench.MaxDim))
 	seed := f.Uint64("seed", 1, "seed of w* (the same random unit w* for every world) and of the oracles")
 	oracleName := f.String("oracle", "exact", "the oracle: exact | sample | noise | adversarial")
 	tol := f.Float64("tol", 0, "tolerance passed to every learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
 	var names []string
-	f.Var(stringsFlag{&names}, "learners", "comma-separated learners (default: every registered learner)")
+	f.Var(stringsFlag{&names}, "learners", "comma-separated `learners` (default: every registered learner)")
 	var o outputFlags
 	bindOutput(f, &o, "one object per (world, learner)")
 	asJSON := &o.JSON
