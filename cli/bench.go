@@ -188,34 +188,9 @@ func (b *benchFlags) run(cfgs []perf.Config, args []string, stdout, stderr io.Wr
 		fmt.Fprintln(stdout, benchHeader(python != ""))
 	}
 	for _, c := range cfgs {
-		var row benchRow
-		var err error
-		row.Result, err = perf.Run(c)
+		row, err := b.measure(c, python, bandwidth, best, stderr)
 		if err != nil {
 			return err
-		}
-		if b.bandwidthF && (c.Workload == "grad" || c.Workload == "batch" || c.Workload == "stream") {
-			if c.Workload == "stream" && c.N*c.D >= streamValues {
-				best[c.Threads] = max(best[c.Threads], row.GBps)
-			}
-			bw, err := bandwidth(c.Threads)
-			if err != nil {
-				return err
-			}
-			row.ReadGBps = bw
-			row.PctReadBW = 100 * row.GBps / bw
-		}
-		if python != "" {
-			nr, err := perf.RunNumpy(c, python)
-			if err != nil {
-				fmt.Fprintf(stderr, "sqsim: bench: %v\n", err)
-			} else {
-				row.Numpy = &nr
-				row.Ratio = nr.SecondsMin / row.SecondsMin
-				if c.Workload == "sample" && c.Threads > 1 {
-					row.RatioPerCore = row.Ratio / float64(c.Threads)
-				}
-			}
 		}
 		rows = append(rows, row)
 		if jl != nil {
@@ -241,6 +216,41 @@ func (b *benchFlags) run(cfgs []perf.Config, args []string, stdout, stderr io.Wr
 		}
 	}
 	return prefixErr("bench", tw.Err())
+}
+
+// measure runs c, the read bandwidth after it (for the passes over
+// memory) and the numpy peer (when python is set).
+func (b *benchFlags) measure(c perf.Config, python string, bandwidth func(int) (float64, error), best map[int]float64, stderr io.Writer) (benchRow, error) {
+	var row benchRow
+	var err error
+	row.Result, err = perf.Run(c)
+	if err != nil {
+		return row, err
+	}
+	if b.bandwidthF && (c.Workload == "grad" || c.Workload == "batch" || c.Workload == "stream") {
+		if c.Workload == "stream" && c.N*c.D >= streamValues {
+			best[c.Threads] = max(best[c.Threads], row.GBps)
+		}
+		bw, err := bandwidth(c.Threads)
+		if err != nil {
+			return row, err
+		}
+		row.ReadGBps = bw
+		row.PctReadBW = 100 * row.GBps / bw
+	}
+	if python != "" {
+		nr, err := perf.RunNumpy(c, python)
+		if err != nil {
+			fmt.Fprintf(stderr, "sqsim: bench: %v\n", err)
+		} else {
+			row.Numpy = &nr
+			row.Ratio = nr.SecondsMin / row.SecondsMin
+			if c.Workload == "sample" && c.Threads > 1 {
+				row.RatioPerCore = row.Ratio / float64(c.Threads)
+			}
+		}
+	}
+	return row, nil
 }
 
 // benchRow is one line of output: the measurement, the read bandwidth it is

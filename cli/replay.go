@@ -123,87 +123,29 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	file, err := os.Open(path)
+	tr, trunc, err := readReplayTrace(path)
 	if err != nil {
-		return usagef("replay: %v", err)
-	}
-	tr, err := sq.ReadTraceManifest(file)
-	file.Close()
-	var trunc *sq.TruncatedError
-	switch {
-	case errors.As(err, &trunc):
-		if tr.Manifest == nil {
-			return fmt.Errorf("replay: %s: %w", path, err)
-		}
-	case err != nil:
-		return fmt.Errorf("replay: %s: %w", path, err)
+		return err
 	}
 	m := tr.Manifest
-	if m == nil {
-		return fmt.Errorf("replay: %s is a version %d trace, which has no manifest: replay needs a version %d trace", path, tr.Version, sq.TraceVersion)
-	}
-
-	// The learner, as recorded (or as overridden).
-	name, opts := m.Learner.Name, learners.Options{}
-	for k, v := range m.Learner.Options {
-		opts[k] = v
-	}
-	if *learnerName != "" && *learnerName != name {
-		name, opts = *learnerName, learners.Options{}
-		if t, ok := m.Learner.Options["tol"]; ok {
-			opts["tol"] = t
-		}
-	} else if !m.Learner.Registered {
-		return fmt.Errorf("replay: the trace's learner %q was supplied by Go code, not registered, so it cannot be rebuilt: give --learner", name)
-	}
-	for k, v := range setOpts {
-		opts[k] = v
-	}
-	if _, ok := learners.Lookup(name); !ok {
-		return fmt.Errorf("replay: the trace's learner %q is not registered in this sqsim (known: %s): give --learner", name, strings.Join(learners.Names(), ", "))
-	}
-	l, err := learners.New(name, opts)
+	name, opts, err := replayLearner(m, *learnerName, setOpts)
 	if err != nil {
-		return usagef("replay: %v", err)
+		return err
 	}
-	setting, err := m.SettingValue()
+	rep, err := replayRun(tr, trunc, name, opts)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err
+	}
 	if err != nil {
-		return fmt.Errorf("replay: %s: the manifest's setting: %w", path, err)
+		return fmt.Errorf("replay: %s: %w", path, err)
 	}
-	stream, ok := m.Streams["learner"]
-	if !ok {
-		return fmt.Errorf("replay: %s: the manifest names no learner stream", path)
-	}
-
-	// The stack: the recorded answers, the recorded floor and budget, and
-	// a fresh ledger to compare with the trace.
-	rp := oracle.Replay(tr.Entries)
-	if m.MinTol > 0 {
-		rp.WithMinTol(m.MinTol)
-	}
-	ledger := sq.NewSummaryLedger()
-	cmp := &replayCompare{rec: tr.Entries}
-	ledger.Observe(cmp.observe)
-	mw := []oracle.Middleware{oracle.WithLedger(ledger)}
-	if b := m.Oracle.Budget; b != nil && *b != (sq.Budget{}) {
-		mw = append(mw, oracle.WithBudget(*b))
-	}
-	s := &sq.Session{Setting: setting, Oracle: oracle.Chain(rp, mw...), Ledger: ledger, Rand: stream.Rand()}
-	_, lerr := l.Learn(s)
-
-	rep := cmp.report(rp, trunc)
-	rep.Trace, rep.Learner, rep.Options, rep.TraceManifest = path, name, opts, m
-	if lerr != nil && !errors.Is(lerr, oracle.ErrReplay) {
-		rep.LearnerError = lerr.Error()
-	}
-	if err := ledger.Err(); err != nil && rep.LearnerError == "" {
-		rep.LearnerError = err.Error()
-	}
+	rep.Trace = path
 	conf := map[string]any{"trace": path, "learner": name}
 	for k, v := range setOpts {
 		conf["set."+k] = v
 	}
-	rep.Manifest = manifestArgs("replay", args, conf).WithSeed(m.Seed)
+	rep.Manifest = manifestArgs("replay", args, conf).WithSeed(tr.Manifest.Seed)
 	w, err := o.open("replay", stdout)
 	if err != nil {
 		return err
@@ -224,6 +166,96 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("replay: %s: %d recorded entries left over: the learner stopped after %d of %d", path, rep.Leftover, rep.Reproduced, rep.Records)
 	}
 	return fmt.Errorf("replay: %s: %s", path, divLine(rep.Divergence))
+}
+
+// readReplayTrace reads the trace at path: its manifest and its entries
+// (a truncated last line is reported in trunc, not as an error).
+func readReplayTrace(path string) (sq.Trace, *sq.TruncatedError, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return sq.Trace{}, nil, usagef("replay: %v", err)
+	}
+	tr, err := sq.ReadTraceManifest(file)
+	file.Close()
+	var trunc *sq.TruncatedError
+	switch {
+	case errors.As(err, &trunc):
+		if tr.Manifest == nil {
+			return tr, nil, fmt.Errorf("replay: %s: %w", path, err)
+		}
+	case err != nil:
+		return tr, nil, fmt.Errorf("replay: %s: %w", path, err)
+	}
+	if tr.Manifest == nil {
+		return tr, nil, fmt.Errorf("replay: %s is a version %d trace, which has no manifest: replay needs a version %d trace", path, tr.Version, sq.TraceVersion)
+	}
+	return tr, trunc, nil
+}
+
+// replayLearner is the learner to replay and its options: the trace's, or
+// override (with the trace's tol), with the options of set on top.
+func replayLearner(m *sq.Manifest, override string, set learners.Options) (string, learners.Options, error) {
+	name, opts := m.Learner.Name, learners.Options{}
+	for k, v := range m.Learner.Options {
+		opts[k] = v
+	}
+	if override != "" && override != name {
+		name, opts = override, learners.Options{}
+		if t, ok := m.Learner.Options["tol"]; ok {
+			opts["tol"] = t
+		}
+	} else if !m.Learner.Registered {
+		return "", nil, fmt.Errorf("replay: the trace's learner %q was supplied by Go code, not registered, so it cannot be rebuilt: give --learner", name)
+	}
+	for k, v := range set {
+		opts[k] = v
+	}
+	if _, ok := learners.Lookup(name); !ok {
+		return "", nil, fmt.Errorf("replay: the trace's learner %q is not registered in this sqsim (known: %s): give --learner", name, strings.Join(learners.Names(), ", "))
+	}
+	return name, opts, nil
+}
+
+// replayRun runs the learner name against the recorded answers of tr,
+// under the recorded floor and budget, and compares the ledger of the run
+// with the trace's.
+func replayRun(tr sq.Trace, trunc *sq.TruncatedError, name string, opts learners.Options) (replayReport, error) {
+	m := tr.Manifest
+	l, err := learners.New(name, opts)
+	if err != nil {
+		return replayReport{}, usagef("replay: %v", err)
+	}
+	setting, err := m.SettingValue()
+	if err != nil {
+		return replayReport{}, fmt.Errorf("the manifest's setting: %w", err)
+	}
+	stream, ok := m.Streams["learner"]
+	if !ok {
+		return replayReport{}, fmt.Errorf("the manifest names no learner stream")
+	}
+	rp := oracle.Replay(tr.Entries)
+	if m.MinTol > 0 {
+		rp.WithMinTol(m.MinTol)
+	}
+	ledger := sq.NewSummaryLedger()
+	cmp := &replayCompare{rec: tr.Entries}
+	ledger.Observe(cmp.observe)
+	mw := []oracle.Middleware{oracle.WithLedger(ledger)}
+	if b := m.Oracle.Budget; b != nil && *b != (sq.Budget{}) {
+		mw = append(mw, oracle.WithBudget(*b))
+	}
+	s := &sq.Session{Setting: setting, Oracle: oracle.Chain(rp, mw...), Ledger: ledger, Rand: stream.Rand()}
+	_, lerr := l.Learn(s)
+
+	rep := cmp.report(rp, trunc)
+	rep.Learner, rep.Options, rep.TraceManifest = name, opts, m
+	if lerr != nil && !errors.Is(lerr, oracle.ErrReplay) {
+		rep.LearnerError = lerr.Error()
+	}
+	if err := ledger.Err(); err != nil && rep.LearnerError == "" {
+		rep.LearnerError = err.Error()
+	}
+	return rep, nil
 }
 
 // replayCompare compares the entries of the replayed run, as the ledger

@@ -33,31 +33,16 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	var doc []byte
-	var begin int
-	var end int
-	marker := resultsMarker(args)
+	var up *resultsDoc
 	if f.set("update") {
 		if *asJSON || f.set("out") {
 			return usagef("results: --update writes Markdown into its file; it does not go with --json or --out")
 		}
 		var err error
-		if doc, err = os.ReadFile(*update); err != nil {
-			return usagef("results: --update: %v", err)
+		if up, err = openResultsDoc(*update, resultsMarker(args)); err != nil {
+			return err
 		}
-		if begin, end = blockBounds(string(doc), marker); begin < 0 {
-			return usagef("results: --update %s: no block %q ... %q in the file", *update, marker, resultsEnd)
-		}
-	}
-	// The new document goes to a temporary file next to the old one, opened
-	// now so that an unwritable directory is refused before the grid runs.
-	var out *atomicFile
-	if f.set("update") {
-		var err error
-		if out, err = createAtomic(*update); err != nil {
-			return usagef("results: --update: %v", err)
-		}
-		defer out.Abort()
+		defer up.out.Abort()
 	}
 	if err := checkDim("results", *d); err != nil {
 		return err
@@ -83,26 +68,58 @@ func runResults(args []string, stdout, stderr io.Writer) error {
 			opts.Learners = append(opts.Learners, n)
 		}
 	}
-	if !f.set("update") {
+	if up == nil {
 		w, err := o.open("results", stdout)
 		if err != nil {
 			return err
 		}
 		return o.close("results", runResultsGrid(opts, func(g *bench.Grid) error { return printResults(g, opts, *asJSON, args, w) }))
 	}
-	return runResultsGrid(opts, func(g *bench.Grid) error {
-		var b strings.Builder
-		if err := g.WriteMarkdown(&b); err != nil {
-			return err
-		}
-		if _, err := io.WriteString(out, string(doc[:begin])+b.String()+string(doc[end:])); err != nil {
-			return fmt.Errorf("results: --update %s: %w (the file is unchanged)", *update, err)
-		}
-		if err := out.Commit(); err != nil {
-			return fmt.Errorf("results: --update: %w", err)
-		}
-		return nil
-	})
+	return runResultsGrid(opts, up.replace)
+}
+
+// resultsDoc is the Markdown file of results --update: its text, the
+// generated block's byte range, and the new file (written next to it and
+// renamed over it).
+type resultsDoc struct {
+	path       string
+	doc        []byte
+	begin, end int
+	out        *atomicFile
+}
+
+// openResultsDoc reads the file, finds the block marker opens and opens the
+// new file now, so that an unwritable directory is refused before the grid
+// runs.
+func openResultsDoc(path, marker string) (*resultsDoc, error) {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("results: --update: %v", err)
+	}
+	begin, end := blockBounds(string(doc), marker)
+	if begin < 0 {
+		return nil, usagef("results: --update %s: no block %q ... %q in the file", path, marker, resultsEnd)
+	}
+	out, err := createAtomic(path)
+	if err != nil {
+		return nil, usagef("results: --update: %v", err)
+	}
+	return &resultsDoc{path: path, doc: doc, begin: begin, end: end, out: out}, nil
+}
+
+// replace writes the file with the grid's Markdown in place of the block.
+func (r *resultsDoc) replace(g *bench.Grid) error {
+	var b strings.Builder
+	if err := g.WriteMarkdown(&b); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(r.out, string(r.doc[:r.begin])+b.String()+string(r.doc[r.end:])); err != nil {
+		return fmt.Errorf("results: --update %s: %w (the file is unchanged)", r.path, err)
+	}
+	if err := r.out.Commit(); err != nil {
+		return fmt.Errorf("results: --update: %w", err)
+	}
+	return nil
 }
 
 // runResultsGrid runs the grid of opts and hands it to show.
