@@ -57,11 +57,11 @@ func intList(s string) ([]int, error) {
 	var out []int
 	for _, p := range strings.Split(s, ",") {
 		p = strings.TrimSpace(p)
-		v, err := strconv.Atoi(p)
+		v, err := strconv.ParseInt(p, 0, strconv.IntSize) // as flag.Int parses
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", p)
 		}
-		out = append(out, v)
+		out = append(out, int(v))
 	}
 	return out, nil
 }

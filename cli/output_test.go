@@ -114,3 +114,43 @@ func TestNumRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestListFlags: the list and vector flags parse one way, and their errors
+// name the flag and the entry.
+func TestListFlags(t *testing.T) {
+	t.Run("ints", func(t *testing.T) {
+		var v []int
+		if err := (intsFlag{p: &v}).Set(" 8, 16 ,0x20"); err != nil || len(v) != 3 || v[2] != 32 {
+			t.Errorf("got %v, %v", v, err)
+		}
+		if (intsFlag{p: &v}).String() != "8,16,32" {
+			t.Errorf("String %q", intsFlag{p: &v}.String())
+		}
+		for _, bad := range []string{"", "8,,16", "8,x", "1.5"} {
+			if err := (intsFlag{p: &v}).Set(bad); err == nil {
+				t.Errorf("%q accepted", bad)
+			}
+		}
+		if err := (intsFlag{p: &v, single: true}).Set("8,16"); err == nil {
+			t.Error("a list accepted for a single integer")
+		}
+	})
+	t.Run("floats", func(t *testing.T) {
+		var v []float64
+		if err := (floatsFlag{&v}).Set("0.6,-0.8"); err != nil || len(v) != 2 || v[1] != -0.8 {
+			t.Errorf("got %v, %v", v, err)
+		}
+		for _, bad := range []string{"", "1,NaN", "1,+Inf", "a"} {
+			if err := (floatsFlag{&v}).Set(bad); err == nil {
+				t.Errorf("%q accepted", bad)
+			}
+		}
+	})
+	t.Run("usage errors name the flag", func(t *testing.T) {
+		usageFails(t, `-d: "x" is not an integer`, "hardness", "escape", "--d", "8,x")
+		usageFails(t, "want one integer", "hardness", "info", "--d", "8,16", "--k", "2")
+		usageFails(t, `-k: "y" is not an integer`, "hardness", "curve", "--k", "2,y")
+		usageFails(t, `-wstar: entry 2 "z" is not a number`, "learn", "--wstar", "1,z")
+		usageFails(t, "empty list", "results", "--d", "")
+	})
+}
