@@ -240,7 +240,6 @@ func checkDim(cmd string, d int) error {
 // familyFlags are the flags of the parity family, --d --k --eta --tau. A
 // command takes --d and --k as one integer or as a list (the *s fields).
 type familyFlags struct {
-	f      *flags
 	D, K   int
 	Ds, Ks []int
 	Eta    float64
@@ -258,7 +257,6 @@ type familySpec struct {
 // bindFamily declares the family flags of f; fam's values are the
 // defaults.
 func bindFamily(f *flags, fam *familyFlags, s familySpec) {
-	fam.f = f
 	note := func(help, n string) string {
 		if n == "" {
 			return help
