@@ -14,13 +14,16 @@ func init() {
 }
 
 func runApproxFit(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("approxfit", "[--d D] [--eps E] [--seed S] [--workers N] [--halfspace=false] [--json]", stdout)
-	d := f.Int("d", 8, "dimension of the worlds")
+	f := newFlags("approxfit", "[--d D] [--eps E] [--seed S] [--workers N] [--halfspace=false] [--json] [--out FILE]", stdout)
+	dv := 8
+	d := &dv
+	f.Var(intFlag{d}, "d", "dimension `d` of the worlds, 2 <= d <= 1000")
 	eps := f.Float64("eps", 0.01, "approx's target accuracy eps (thresholds 2^-j, j <= log2(1/eps) + 3)")
 	seed := f.Uint64("seed", 1, "seed of the hidden directions")
 	workers := f.Int("workers", 0, "worlds run in parallel (0: GOMAXPROCS)")
 	hs := f.Bool("halfspace", true, "also measure the halfspace learners on adversarially flipped halfspaces (a few seconds)")
-	asJSON := f.Bool("json", false, "JSON Lines: a manifest, one line per world, per slope and per halfspace row")
+	var o outputFlags
+	bindOutput(f, &o, "one line per world, per slope and per halfspace row")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -36,22 +39,63 @@ func runApproxFit(args []string, stdout, stderr io.Writer) error {
 	if *workers < 0 {
 		return usagef("approxfit: --workers %d, want >= 0 (0: GOMAXPROCS)", *workers)
 	}
-	res, err := bench.ApproxFit(bench.ApproxFitConfig{D: *d, Eps: *eps, Seed: *seed, Workers: *workers, Halfspace: *hs})
+	w, err := o.open("approxfit", stdout)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return approxFitJSON(stdout, res)
+	return o.close("approxfit", runApproxFitConfig(bench.ApproxFitConfig{D: *d, Eps: *eps, Seed: *seed, Workers: *workers, Halfspace: *hs}, o.JSON, args, w))
+}
+
+// runApproxFitConfig runs the measurement and prints it.
+func runApproxFitConfig(cfg bench.ApproxFitConfig, asJSON bool, args []string, stdout io.Writer) error {
+	res, err := bench.ApproxFit(cfg)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return approxFitJSON(stdout, res, args)
 	}
 	tw := newErrWriter(stdout)
 	approxFitTable(tw, res)
 	return prefixErr("approxfit", tw.Err())
 }
 
-func approxFitJSON(w io.Writer, res bench.ApproxFitResult) error {
+// The lines of sqsim approxfit --json after the manifest: one per world,
+// per slope and per halfspace row.
+type (
+	approxRow struct {
+		Family        string         `json:"family"`
+		Param         num            `json:"param"`
+		Opt           num            `json:"opt"`
+		RStar         num            `json:"rstar"`
+		EY2           num            `json:"ey2"`
+		Loss          map[string]num `json:"loss"`
+		CBound        num            `json:"c_bound"`
+		InstanceBound num            `json:"instance_bound"`
+	}
+	approxSlope struct {
+		Slope     string `json:"slope"` // the learner
+		Value     num    `json:"value"`
+		Intercept num    `json:"intercept"`
+		R2        num    `json:"r2"`
+		N         int    `json:"n"`
+	}
+	approxHalfspace struct {
+		HalfspaceNoise  string `json:"halfspace_noise"`
+		Eta             num    `json:"eta"`
+		ChowAngleOverPi num    `json:"chow_angle_over_pi"`
+		DKTZAngleOverPi num    `json:"dktz_angle_over_pi"`
+		ChowBoundOverPi num    `json:"chow_bound_over_pi"`
+		ChowQueries     int    `json:"chow_queries"`
+		DKTZQueries     int    `json:"dktz_queries"`
+	}
+)
+
+func approxFitJSON(w io.Writer, res bench.ApproxFitResult, args []string) error {
 	cfg := map[string]any{"d": res.Config.D, "eps": num(res.Config.Eps), "seed": res.Config.Seed, "halfspace": res.Config.Halfspace,
 		"c_hs": bench.ApproxFitCHS, "C": num(res.C), "columns": bench.ApproxFitColumns}
-	if err := writeJSON(w, map[string]any{"manifest": manifest("approxfit", cfg)}); err != nil {
+	jl, err := bench.NewJSONL(w, manifestArgs("approxfit", args, cfg))
+	if err != nil {
 		return err
 	}
 	for _, r := range res.Rows {
@@ -59,23 +103,17 @@ func approxFitJSON(w io.Writer, res bench.ApproxFitResult) error {
 		for k, v := range r.Loss {
 			loss[k] = num(v)
 		}
-		if err := writeJSON(w, map[string]any{"family": r.Family, "param": num(r.Param), "opt": num(r.Opt), "rstar": num(r.RStar),
-			"ey2": num(r.EY2), "loss": loss, "c_bound": num(r.CBound), "instance_bound": num(r.InstBound)}); err != nil {
-			return err
-		}
+		jl.Write(approxRow{Family: r.Family, Param: num(r.Param), Opt: num(r.Opt), RStar: num(r.RStar),
+			EY2: num(r.EY2), Loss: loss, CBound: num(r.CBound), InstanceBound: num(r.InstBound)})
 	}
 	for _, s := range res.Slopes {
-		if err := writeJSON(w, map[string]any{"slope": s.Learner, "value": num(s.Slope), "intercept": num(s.Intercept), "r2": num(s.R2), "n": s.N}); err != nil {
-			return err
-		}
+		jl.Write(approxSlope{Slope: s.Learner, Value: num(s.Slope), Intercept: num(s.Intercept), R2: num(s.R2), N: s.N})
 	}
 	for _, h := range res.Halfspace {
-		if err := writeJSON(w, map[string]any{"halfspace_noise": h.Noise, "eta": num(h.Eta), "chow_angle_over_pi": num(h.Chow),
-			"dktz_angle_over_pi": num(h.DKTZ), "chow_bound_over_pi": num(h.ChowMax), "chow_queries": h.ChowQueries, "dktz_queries": h.Queries}); err != nil {
-			return err
-		}
+		jl.Write(approxHalfspace{HalfspaceNoise: h.Noise, Eta: num(h.Eta), ChowAngleOverPi: num(h.Chow),
+			DKTZAngleOverPi: num(h.DKTZ), ChowBoundOverPi: num(h.ChowMax), ChowQueries: h.ChowQueries, DKTZQueries: h.Queries})
 	}
-	return nil
+	return jl.Err()
 }
 
 func approxFitTable(w io.Writer, res bench.ApproxFitResult) {

@@ -12,33 +12,32 @@ func TestApproxFitCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var manifest map[string]map[string]any
-	if err := json.Unmarshal([]byte(lines[0]), &manifest); err != nil || manifest["manifest"]["command"] != "approxfit" {
-		t.Fatalf("first line %q is not the manifest (%v)", lines[0], err)
-	}
+	lines := jsonLines(t, out)
+	checkManifest(t, manifestOf(t, lines[0]), "approxfit")
 	rows, slopes := 0, map[string]float64{}
 	for _, l := range lines[1:] {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(l), &keys); err != nil {
 			t.Fatalf("line %q: %v", l, err)
 		}
 		switch {
-		case m["family"] != nil:
+		case keys["family"] != nil:
 			rows++
-			opt := m["opt"].(float64)
-			loss := m["loss"].(map[string]any)
+			m := decodeExact[approxRow](t, l)
 			for _, col := range []string{"approx", "approx-chow", "chow", "fcg", "dktz"} {
-				v, ok := loss[col].(float64)
-				if !ok || !(v > 0) || v > m["ey2"].(float64) {
-					t.Errorf("%v(%v): loss[%s] = %v, want in (0, E[y^2]]", m["family"], m["param"], col, loss[col])
+				v, ok := m.Loss[col]
+				if !ok || !(v > 0) || v > m.EY2 {
+					t.Errorf("%v(%v): loss[%s] = %v, want in (0, E[y^2]]", m.Family, m.Param, col, v)
 				}
 			}
-			if a := loss["approx"].(float64); a > m["instance_bound"].(float64) || a > m["c_bound"].(float64) || a < opt*(1-1e-9) {
-				t.Errorf("%v(%v): approx loss %v outside [opt, bounds] = [%v, %v, %v]", m["family"], m["param"], a, opt, m["instance_bound"], m["c_bound"])
+			if a := m.Loss["approx"]; a > m.InstanceBound || a > m.CBound || float64(a) < float64(m.Opt)*(1-1e-9) {
+				t.Errorf("%v(%v): approx loss %v outside [opt, bounds] = [%v, %v, %v]", m.Family, m.Param, a, m.Opt, m.InstanceBound, m.CBound)
 			}
-		case m["slope"] != nil:
-			slopes[m["slope"].(string)] = m["value"].(float64)
+		case keys["slope"] != nil:
+			m := decodeExact[approxSlope](t, l)
+			slopes[m.Slope] = float64(m.Value)
+		default:
+			decodeExact[approxHalfspace](t, l)
 		}
 	}
 	if rows != 20 || len(slopes) != 5 {

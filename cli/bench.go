@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	benchpkg "github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/bench/perf"
 	"github.com/sqsim/sqsim/internal/kern"
 )
@@ -35,51 +36,83 @@ var defaultShapes = map[string][]benchShape{
 var streamValues = 1 << 25
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("bench", "[--workload W[,W...]|all] [--n N] [--d D] [--m M] [--threads T] [--reps R] [--compare numpy] [--json]", stdout)
-	wl := f.String("workload", "all", "workloads, comma-separated: "+strings.Join(perf.Workloads, ", ")+", or all")
-	n := f.Int("n", 0, "examples in the pool (grad, batch; sample and stream: rows of d values); default: the standard shapes")
-	d := f.Int("d", 0, "dimension; default: the standard shapes")
-	m := f.Int("m", 64, "directions of the batch workload")
-	threads := f.Int("threads", runtime.GOMAXPROCS(0), "goroutines (and BLAS threads for numpy); exact runs on one thread unless this is given")
-	reps := f.Int("reps", 5, "repetitions; the minimum and the median are reported")
-	seed := f.Uint64("seed", 1, "seed of the data")
-	compare := f.String("compare", "", "peer to compare with: numpy (runs bench/numpy/*.py with python3 in the same run)")
-	bw := f.Bool("bandwidth", true, "measure the read bandwidth (stream) and report passes as a percentage of it")
-	asJSON := f.Bool("json", false, "print JSON Lines: one object per measurement")
+	f := newFlags("bench", "[--workload W[,W...]|all] [--n N] [--d D] [--m M] [--threads T] [--reps R] [--compare numpy] [--json] [--out FILE]", stdout)
+	bf := &benchFlags{f: f}
+	bf.bind()
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	tw := newErrWriter(stdout)
-	stdout = tw
+	cfgs, err := bf.configs()
+	if err != nil {
+		return err
+	}
+	out, err := bf.out.open("bench", stdout)
+	if err != nil {
+		return err
+	}
+	return bf.out.close("bench", bf.run(cfgs, args, out, stderr))
+}
+
+// benchFlags are the flags of sqsim bench.
+type benchFlags struct {
+	f          *flags
+	workloads  []string
+	n, d, m    int
+	threads    int
+	reps       int
+	seed       uint64
+	compare    string
+	bandwidthF bool
+	out        outputFlags
+}
+
+func (b *benchFlags) bind() {
+	f := b.f
+	b.workloads = []string{"all"}
+	f.Var(stringsFlag{&b.workloads}, "workload", "`workloads`, comma-separated: "+strings.Join(perf.Workloads, ", ")+", or all")
+	f.IntVar(&b.n, "n", 0, "examples in the pool (grad, batch; sample and stream: rows of d values); default: the standard shapes")
+	f.IntVar(&b.d, "d", 0, "dimension; default: the standard shapes")
+	f.IntVar(&b.m, "m", 64, "directions of the batch workload")
+	f.IntVar(&b.threads, "threads", runtime.GOMAXPROCS(0), "goroutines (and BLAS threads for numpy); exact runs on one thread unless this is given")
+	f.IntVar(&b.reps, "reps", 5, "repetitions; the minimum and the median are reported")
+	f.Uint64Var(&b.seed, "seed", 1, "seed of the data")
+	f.StringVar(&b.compare, "compare", "", "peer to compare with: numpy (runs bench/numpy/*.py with python3 in the same run)")
+	f.BoolVar(&b.bandwidthF, "bandwidth", true, "measure the read bandwidth (stream) and report passes as a percentage of it")
+	bindOutput(f, &b.out, "one object per measurement (each with its own manifest)")
+}
+
+// configs validates the flags and expands the workloads into the
+// measurements to run.
+func (b *benchFlags) configs() ([]perf.Config, error) {
+	f := b.f
 	var names []string
-	for _, w := range strings.Split(*wl, ",") {
-		w = strings.TrimSpace(w)
+	for _, w := range b.workloads {
 		if w == "all" {
 			names = append(names, perf.Workloads...)
 			continue
 		}
 		if !slices.Contains(perf.Workloads, w) {
-			return usagef("bench: --workload %q, want one of %s, or all", w, strings.Join(perf.Workloads, ", "))
+			return nil, usagef("bench: --workload %q, want one of %s, or all", w, strings.Join(perf.Workloads, ", "))
 		}
 		names = append(names, w)
 	}
 	switch {
-	case f.set("n") && (*n < 1 || *n > 1<<32):
-		return usagef("bench: --n %d, want 1 <= n <= 2^32", *n)
-	case f.set("d") && (*d < 1 || *d > 1<<24):
-		return usagef("bench: --d %d, want 1 <= d <= 2^24", *d)
-	case *m < 1 || *m > 4096:
-		return usagef("bench: --m %d, want 1 <= m <= 4096", *m)
-	case *threads < 1 || *threads > 1024:
-		return usagef("bench: --threads %d, want 1 <= threads <= 1024", *threads)
-	case *reps < 1 || *reps > 10000:
-		return usagef("bench: --reps %d, want 1 <= reps <= 10000", *reps)
-	case *compare != "" && *compare != "numpy":
-		return usagef("bench: --compare %q, want numpy", *compare)
+	case f.set("n") && (b.n < 1 || b.n > 1<<32):
+		return nil, usagef("bench: --n %d, want 1 <= n <= 2^32", b.n)
+	case f.set("d") && (b.d < 1 || b.d > 1<<24):
+		return nil, usagef("bench: --d %d, want 1 <= d <= 2^24", b.d)
+	case b.m < 1 || b.m > 4096:
+		return nil, usagef("bench: --m %d, want 1 <= m <= 4096", b.m)
+	case b.threads < 1 || b.threads > 1024:
+		return nil, usagef("bench: --threads %d, want 1 <= threads <= 1024", b.threads)
+	case b.reps < 1 || b.reps > 10000:
+		return nil, usagef("bench: --reps %d, want 1 <= reps <= 10000", b.reps)
+	case b.compare != "" && b.compare != "numpy":
+		return nil, usagef("bench: --compare %q, want numpy", b.compare)
 	}
 	if f.set("n") || f.set("d") {
-		if float64(max(*n, 1))*float64(max(*d, 1)) > 1<<32 {
-			return usagef("bench: --n %d x --d %d = %.3g values, more than 2^32", *n, *d, float64(*n)*float64(*d))
+		if float64(max(b.n, 1))*float64(max(b.d, 1)) > 1<<32 {
+			return nil, usagef("bench: --n %d x --d %d = %.3g values, more than 2^32", b.n, b.d, float64(b.n)*float64(b.d))
 		}
 	}
 	var cfgs []perf.Config
@@ -89,34 +122,41 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			def := defaultShapes[w][0]
 			s := benchShape{def.n, def.d}
 			if f.set("n") {
-				s.n = *n
+				s.n = b.n
 			}
 			if f.set("d") {
-				s.d = *d
+				s.d = b.d
 			}
 			shapes = []benchShape{s}
 		}
 		for _, s := range shapes {
-			cfg := perf.Config{Workload: w, N: s.n, D: s.d, Threads: *threads, Reps: *reps, Seed: *seed}
+			cfg := perf.Config{Workload: w, N: s.n, D: s.d, Threads: b.threads, Reps: b.reps, Seed: b.seed}
 			if w == "batch" {
-				cfg.M = *m
+				cfg.M = b.m
 			}
 			if w == "exact" && !f.set("threads") {
 				cfg.Threads = 1 // the targets are per core; --threads runs one query stream per thread
 			}
-			if w == "sample" && *threads > 1 {
+			if w == "sample" && b.threads > 1 {
 				one := cfg
 				one.Threads = 1
 				cfgs = append(cfgs, one) // per core, then all threads
 			}
 			if err := cfg.Check(); err != nil {
-				return usagef("bench: %v", err)
+				return nil, usagef("bench: %v", err)
 			}
 			cfgs = append(cfgs, cfg)
 		}
 	}
+	return cfgs, nil
+}
+
+// run measures cfgs and prints each row as it is measured.
+func (b *benchFlags) run(cfgs []perf.Config, args []string, stdout, stderr io.Writer) error {
+	tw := newErrWriter(stdout)
+	stdout = tw
 	python := ""
-	if *compare == "numpy" {
+	if b.compare == "numpy" {
 		p, err := perf.FindNumpy()
 		if err != nil {
 			fmt.Fprintf(stderr, "sqsim: bench: %v; skipping the comparison\n", err)
@@ -130,51 +170,35 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	// memory bus does not make a pass look better than it is.
 	best := map[int]float64{}
 	bandwidth := func(threads int) (float64, error) {
-		r, err := perf.Run(perf.Config{Workload: "stream", N: streamValues, D: 1, Threads: threads, Reps: *reps, Seed: *seed})
+		r, err := perf.Run(perf.Config{Workload: "stream", N: streamValues, D: 1, Threads: threads, Reps: b.reps, Seed: b.seed})
 		best[threads] = max(best[threads], r.GBps)
 		return best[threads], err
 	}
 	var rows []benchRow
-	if !*asJSON {
+	var jl *benchpkg.JSONL
+	if b.out.JSON {
+		var err error
+		conf := map[string]any{"workload": b.workloads, "n": b.n, "d": b.d, "m": b.m, "threads": b.threads, "reps": b.reps, "seed": b.seed,
+			"compare": b.compare, "bandwidth": b.bandwidthF, "measurements": len(cfgs)}
+		if jl, err = benchpkg.NewJSONL(stdout, manifestArgs("bench", args, conf)); err != nil {
+			return prefixErr("bench", err)
+		}
+	} else {
 		fmt.Fprintf(stdout, "sqsim bench: kernels %s, GOMAXPROCS %d, %s\n", kern.Impl(), runtime.GOMAXPROCS(0), runtime.Version())
 		fmt.Fprintln(stdout, benchHeader(python != ""))
 	}
 	for _, c := range cfgs {
-		var row benchRow
-		var err error
-		row.Result, err = perf.Run(c)
+		row, err := b.measure(c, python, bandwidth, best, stderr)
 		if err != nil {
 			return err
 		}
-		if *bw && (c.Workload == "grad" || c.Workload == "batch" || c.Workload == "stream") {
-			if c.Workload == "stream" && c.N*c.D >= streamValues {
-				best[c.Threads] = max(best[c.Threads], row.GBps)
-			}
-			b, err := bandwidth(c.Threads)
-			if err != nil {
-				return err
-			}
-			row.ReadGBps = b
-			row.PctReadBW = 100 * row.GBps / b
-		}
-		if python != "" {
-			nr, err := perf.RunNumpy(c, python)
-			if err != nil {
-				fmt.Fprintf(stderr, "sqsim: bench: %v\n", err)
-			} else {
-				row.Numpy = &nr
-				row.Ratio = nr.SecondsMin / row.SecondsMin
-				if c.Workload == "sample" && c.Threads > 1 {
-					row.RatioPerCore = row.Ratio / float64(c.Threads)
-				}
-			}
-		}
 		rows = append(rows, row)
-		if *asJSON {
-			cfg := map[string]any{"workload": c.Workload, "n": c.N, "d": c.D, "m": c.M, "threads": c.Threads, "reps": c.Reps, "seed": c.Seed, "compare": *compare}
-			row.Manifest = manifest("bench", cfg)
-			if err := writeJSON(stdout, row); err != nil {
-				return err
+		if jl != nil {
+			cfg := map[string]any{"workload": c.Workload, "n": c.N, "d": c.D, "m": c.M, "threads": c.Threads, "reps": c.Reps, "seed": c.Seed, "compare": b.compare}
+			m := manifestArgs("bench", args, cfg)
+			row.Manifest = &m
+			if err := jl.Write(row); err != nil {
+				return prefixErr("bench", err)
 			}
 			continue
 		}
@@ -183,7 +207,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			return prefixErr("bench", tw.Err()) // stop measuring when the table cannot be written
 		}
 	}
-	if !*asJSON && python != "" {
+	if jl == nil && python != "" {
 		for _, r := range rows {
 			if r.Numpy != nil {
 				fmt.Fprintf(stdout, "numpy: %s, BLAS %s, python %s (ratio = numpy time / sqsim time; numpy's sampling is single-threaded)\n", r.Numpy.Numpy, r.Numpy.BLAS, r.Numpy.Python)
@@ -194,16 +218,51 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	return prefixErr("bench", tw.Err())
 }
 
+// measure runs c, the read bandwidth after it (for the passes over
+// memory) and the numpy peer (when python is set).
+func (b *benchFlags) measure(c perf.Config, python string, bandwidth func(int) (float64, error), best map[int]float64, stderr io.Writer) (benchRow, error) {
+	var row benchRow
+	var err error
+	row.Result, err = perf.Run(c)
+	if err != nil {
+		return row, err
+	}
+	if b.bandwidthF && (c.Workload == "grad" || c.Workload == "batch" || c.Workload == "stream") {
+		if c.Workload == "stream" && c.N*c.D >= streamValues {
+			best[c.Threads] = max(best[c.Threads], row.GBps)
+		}
+		bw, err := bandwidth(c.Threads)
+		if err != nil {
+			return row, err
+		}
+		row.ReadGBps = bw
+		row.PctReadBW = 100 * row.GBps / bw
+	}
+	if python != "" {
+		nr, err := perf.RunNumpy(c, python)
+		if err != nil {
+			fmt.Fprintf(stderr, "sqsim: bench: %v\n", err)
+		} else {
+			row.Numpy = &nr
+			row.Ratio = nr.SecondsMin / row.SecondsMin
+			if c.Workload == "sample" && c.Threads > 1 {
+				row.RatioPerCore = row.Ratio / float64(c.Threads)
+			}
+		}
+	}
+	return row, nil
+}
+
 // benchRow is one line of output: the measurement, the read bandwidth it is
 // compared with, and the numpy peer.
 type benchRow struct {
 	perf.Result
-	ReadGBps     float64           `json:"read_gb_per_s,omitempty"`      // the machine's read bandwidth at these threads (stream)
-	PctReadBW    float64           `json:"pct_read_bandwidth,omitempty"` // 100 * gb_per_s / read_gb_per_s
-	Numpy        *perf.NumpyResult `json:"numpy,omitempty"`
-	Ratio        float64           `json:"ratio_vs_numpy,omitempty"`          // numpy seconds_min / sqsim seconds_min
-	RatioPerCore float64           `json:"ratio_vs_numpy_per_core,omitempty"` // sample: ratio / threads
-	Manifest     map[string]any    `json:"manifest,omitempty"`
+	ReadGBps     float64                   `json:"read_gb_per_s,omitempty"`      // the machine's read bandwidth at these threads (stream)
+	PctReadBW    float64                   `json:"pct_read_bandwidth,omitempty"` // 100 * gb_per_s / read_gb_per_s
+	Numpy        *perf.NumpyResult         `json:"numpy,omitempty"`
+	Ratio        float64                   `json:"ratio_vs_numpy,omitempty"`          // numpy seconds_min / sqsim seconds_min
+	RatioPerCore float64                   `json:"ratio_vs_numpy_per_core,omitempty"` // sample: ratio / threads
+	Manifest     *benchpkg.CommandManifest `json:"manifest,omitempty"`
 }
 
 // The table's columns, fixed-width so that rows can be printed as they are

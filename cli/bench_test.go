@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -18,8 +17,9 @@ func TestBenchUsageErrors(t *testing.T) {
 	usageFails(t, "values", "bench", "--workload", "grad", "--n", "100000000", "--d", "100000")
 }
 
-// TestBenchJSONContract: --workload grad --n N --d D --json prints one JSON
-// object with seconds_min, the read bandwidth and its percentage.
+// TestBenchJSONContract: --workload grad --n N --d D --json prints the
+// manifest line, then one measurement with seconds_min, the read bandwidth
+// and its percentage (and its own manifest).
 func TestBenchJSONContract(t *testing.T) {
 	defer func(v int) { streamValues = v }(streamValues)
 	streamValues = 1 << 20
@@ -27,22 +27,27 @@ func TestBenchJSONContract(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 1 {
-		t.Fatalf("%d lines, want 1: %q", len(lines), out)
+	lines := jsonLines(t, out)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want the manifest and 1 measurement: %q", len(lines), out)
 	}
-	var r map[string]any
-	if err := json.Unmarshal([]byte(lines[0]), &r); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"seconds_min", "seconds_median", "gb_per_s", "gflop_per_s", "pct_read_bandwidth", "read_gb_per_s"} {
-		if v, ok := r[k].(float64); !ok || !(v > 0) {
-			t.Errorf("%s = %v, want a positive number", k, r[k])
+	checkManifest(t, manifestOf(t, lines[0]), "bench")
+	r := decodeExact[benchRow](t, lines[1])
+	for _, c := range []struct {
+		key string
+		v   float64
+	}{{"seconds_min", r.SecondsMin}, {"seconds_median", r.SecondsMedian}, {"gb_per_s", r.GBps}, {"gflop_per_s", r.GFlops}, {"pct_read_bandwidth", r.PctReadBW}, {"read_gb_per_s", r.ReadGBps}} {
+		if !(c.v > 0) {
+			t.Errorf("%s = %v, want a positive number", c.key, c.v)
 		}
 	}
-	if r["workload"] != "grad" || r["n"] != 3000.0 || r["d"] != 20.0 || r["threads"] != 2.0 {
-		t.Errorf("result %v", r)
+	if r.Workload != "grad" || r.N != 3000 || r.D != 20 || r.Threads != 2 {
+		t.Errorf("result %+v", r)
 	}
+	if r.Manifest == nil {
+		t.Fatal("the measurement lacks its manifest")
+	}
+	checkManifest(t, *r.Manifest, "bench")
 }
 
 func TestBenchTable(t *testing.T) {

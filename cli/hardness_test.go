@@ -1,82 +1,94 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqsim/sqsim/hardness"
 )
 
 func TestHardnessInfo(t *testing.T) {
-	code, out, errs := runCLI("hardness", "info", "--d", "32", "--k", "4", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var r map[string]any
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
-	for _, key := range []string{"supports", "kappa", "opt0", "optS", "gap", "Mk", "bound_queries", "manifest"} {
-		if _, ok := r[key]; !ok {
-			t.Errorf("key %q missing", key)
+	t.Run("json", func(t *testing.T) {
+		code, out, errs := runCLI("hardness", "info", "--d", "32", "--k", "4", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
 		}
+		r := decodeExact[infoOutput](t, out)
+		checkManifest(t, r.Manifest, "hardness info")
+		if r.Supports != "35960" || r.Mk != 101 {
+			t.Errorf("supports %v, Mk %v; want \"35960\", 101", r.Supports, r.Mk)
+		}
+		if k := float64(r.Kappa); math.Abs(k-0.02109524459055063) > 1e-15 {
+			t.Errorf("kappa %v", k)
+		}
+		if b := float64(r.BoundQueries); math.Abs(b-0.035859) > 1e-9 {
+			t.Errorf("bound_queries %v, want (35960 - 101) 1e-6", b)
+		}
+	})
+	t.Run("beyond int64", func(t *testing.T) {
+		// C(d, k) beyond int64, exact as a decimal string.
+		_, out, _ := runCLI("hardness", "info", "--d", "10000", "--k", "8", "--tau", "1e-9", "--json")
+		if r := decodeExact[infoOutput](t, out); r.Supports != "2473222266965964208068123750" { // Python's math.comb(10000, 8)
+			t.Errorf("C(1e4, 8) = %v", r.Supports)
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		code, out, _ := runCLI("hardness", "info", "--d", "20", "--k", "2")
+		if code != 0 || !strings.Contains(out, "kappa_k") || !strings.Contains(out, "reconstruction") {
+			t.Errorf("human output: %q", out)
+		}
+	})
+}
+
+// readRecords reads a records file: its manifest line, then the records.
+func readRecords(t *testing.T, path, command string) []hardness.Record {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if r["supports"] != "35960" || r["Mk"].(float64) != 101 {
-		t.Errorf("supports %v, Mk %v; want \"35960\", 101", r["supports"], r["Mk"])
+	lines := jsonLines(t, string(b))
+	checkManifest(t, manifestOf(t, lines[0]), command)
+	var recs []hardness.Record
+	for _, l := range lines[1:] {
+		recs = append(recs, decodeExact[hardness.Record](t, l))
 	}
-	if k := r["kappa"].(float64); math.Abs(k-0.02109524459055063) > 1e-15 {
-		t.Errorf("kappa %v", k)
-	}
-	if b := r["bound_queries"].(float64); math.Abs(b-0.035859) > 1e-9 {
-		t.Errorf("bound_queries %v, want (35960 - 101) 1e-6", b)
-	}
-	// C(d, k) beyond int64, exact as a decimal string.
-	_, out, _ = runCLI("hardness", "info", "--d", "10000", "--k", "8", "--tau", "1e-9", "--json")
-	json.Unmarshal([]byte(out), &r)
-	if r["supports"] != "2473222266965964208068123750" { // Python's math.comb(10000, 8)
-		t.Errorf("C(1e4, 8) = %v", r["supports"])
-	}
-	code, out, _ = runCLI("hardness", "info", "--d", "20", "--k", "2")
-	if code != 0 || !strings.Contains(out, "kappa_k") || !strings.Contains(out, "reconstruction") {
-		t.Errorf("human output: %q", out)
-	}
+	return recs
 }
 
 func TestHardnessGame(t *testing.T) {
-	dir := t.TempDir()
-	rec := filepath.Join(dir, "rec.jsonl")
-	code, out, errs := runCLI("hardness", "game", "--d", "10", "--k", "2", "--tau", "0.02", "--learner", "sparse", "--seed", "3", "--records", rec, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	var r map[string]any
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
-	for _, key := range []string{"identified", "queries", "survivors", "survivors_kind", "bound_queries", "loss", "optS", "manifest", "trajectory"} {
-		if _, ok := r[key]; !ok {
-			t.Errorf("key %q missing", key)
+	t.Run("sparse", func(t *testing.T) {
+		rec := filepath.Join(t.TempDir(), "rec.jsonl")
+		code, out, errs := runCLI("hardness", "game", "--d", "10", "--k", "2", "--tau", "0.02", "--learner", "sparse", "--seed", "3", "--records", rec, "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
 		}
-	}
-	if r["identified"] != true || r["queries"].(float64) != 46 || r["survivors"] != "1" || r["survivors_kind"] != "exact" {
-		t.Errorf("sparse d = 10, k = 2: identified %v, queries %v, survivors %v (%v)", r["identified"], r["queries"], r["survivors"], r["survivors_kind"])
-	}
-	b, err := os.ReadFile(rec)
-	if err != nil || strings.Count(string(b), "\n") != 46 {
-		t.Errorf("records file: %d lines, %v", strings.Count(string(b), "\n"), err)
-	}
-	code, out, _ = runCLI("hardness", "game", "--d", "12", "--k", "4", "--tau", "1e-3", "--learner", "gd", "--seed", "1", "--json")
-	json.Unmarshal([]byte(out), &r)
-	if code != 0 || r["identified"] != false || !(r["loss"].(float64) >= r["optS"].(float64)+r["gap"].(float64)/2) {
-		t.Errorf("gd d = 12, k = 4: exit %d, identified %v, loss %v", code, r["identified"], r["loss"])
-	}
-	code, out, _ = runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "0.01", "--learner", "random", "--seed", "1", "--set", "budget=20")
-	if code != 0 || !strings.Contains(out, "queries         20") {
-		t.Errorf("random: exit %d, %q", code, out)
-	}
+		r := decodeExact[gameOutput](t, out)
+		checkManifest(t, r.Manifest, "hardness game")
+		if !r.Identified || r.Queries != 46 || r.Survivors != "1" || r.SurvivorsKind != "exact" {
+			t.Errorf("sparse d = 10, k = 2: identified %v, queries %v, survivors %v (%v)", r.Identified, r.Queries, r.Survivors, r.SurvivorsKind)
+		}
+		if recs := readRecords(t, rec, "hardness game"); len(recs) != 46 {
+			t.Errorf("records file: %d records, want 46", len(recs))
+		}
+	})
+	t.Run("gd", func(t *testing.T) {
+		code, out, _ := runCLI("hardness", "game", "--d", "12", "--k", "4", "--tau", "1e-3", "--learner", "gd", "--seed", "1", "--json")
+		r := decodeExact[gameOutput](t, out)
+		if code != 0 || r.Identified || !(r.Loss >= r.OptS+r.Gap/2) {
+			t.Errorf("gd d = 12, k = 4: exit %d, identified %v, loss %v", code, r.Identified, r.Loss)
+		}
+	})
+	t.Run("random", func(t *testing.T) {
+		code, out, _ := runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "0.01", "--learner", "random", "--seed", "1", "--set", "budget=20")
+		if code != 0 || !strings.Contains(out, "queries         20") {
+			t.Errorf("random: exit %d, %q", code, out)
+		}
+	})
 }
 
 func TestHardnessUsageErrors(t *testing.T) {
@@ -105,15 +117,30 @@ func TestHardnessCurveSmall(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
+	lines := jsonLines(t, out)
 	if len(lines) != 5 {
 		t.Fatalf("want manifest + 3 games + 1 fit, got %d lines", len(lines))
 	}
-	var fit map[string]any
-	json.Unmarshal([]byte(lines[4]), &fit)
-	if e := fit["exponent"].(float64); !(e > 1.8 && e < 2.6) {
-		t.Errorf("k = 2 exponent %v", e)
-	}
+	t.Run("manifest", func(t *testing.T) {
+		checkManifest(t, manifestOf(t, lines[0]), "hardness curve")
+		// The older format's keys stay on the first line.
+		first := decodeExact[legacyManifestLine](t, lines[0])
+		if first.Command != "hardness curve" || first.Config["k"] == nil {
+			t.Errorf("first line %s lacks the top-level manifest keys", lines[0])
+		}
+	})
+	t.Run("games", func(t *testing.T) {
+		for i, l := range lines[1:4] {
+			if p := decodeExact[curvePoint](t, l); p.K != 2 || !p.Identified {
+				t.Errorf("game %d: %+v", i, p)
+			}
+		}
+	})
+	t.Run("fit", func(t *testing.T) {
+		if e := decodeExact[curveFit](t, lines[4]).Exponent; !(e > 1.8 && e < 2.6) {
+			t.Errorf("k = 2 exponent %v", e)
+		}
+	})
 	if b, err := os.ReadFile(svg); err != nil || !strings.Contains(string(b), "<svg") {
 		t.Errorf("figure: %v", err)
 	}
@@ -151,7 +178,7 @@ func TestHardnessRefusedInputs(t *testing.T) {
 		{"records in a missing directory", "--records", game("--learner", "sparse", "--records", filepath.Join(dir, "no", "rec.jsonl"))},
 		{"records is a directory", "directory", game("--learner", "sparse", "--records", dir)},
 		{"svg in a missing directory", "--svg", []string{"hardness", "curve", "--k", "2", "--dims", "2=6,8", "--svg", filepath.Join(dir, "no", "c.svg")}},
-		{"escape empty d", "--d is empty", []string{"hardness", "escape", "--d", ""}},
+		{"escape empty d", "empty list", []string{"hardness", "escape", "--d", ""}},
 		{"sparse support search cannot finish", "C(60000, 8)", []string{"hardness", "game", "--d", "60000", "--k", "8", "--tau", "1e-3", "--learner", "sparse"}},
 		{"sparse beyond max_queries", "max_queries = 100", []string{"hardness", "game", "--d", "20", "--k", "2", "--tau", "1e-3", "--learner", "sparse", "--set", "max_queries=100"}},
 		{"max_queries=1e40", "max_queries", game("--learner", "sparse", "--set", "max_queries=1e40")},
@@ -193,28 +220,17 @@ func TestHardnessGameTolerance(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var r map[string]any
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
+	r := decodeExact[gameOutput](t, out)
+	if r.TolFloor != 0.01 || r.EffectiveTol != 0.01 || r.MinAskedTol != 1e-6 || r.RaisedByFloor != r.Queries || r.Tau != 0.01 {
+		t.Errorf("tol_floor %v, effective_tol %v, min_asked_tol %v, raised %v of %v", r.TolFloor, r.EffectiveTol, r.MinAskedTol, r.RaisedByFloor, r.Queries)
 	}
-	if r["tol_floor"] != 0.01 || r["effective_tol"] != 0.01 || r["min_asked_tol"] != 1e-6 || r["raised_by_floor"] != r["queries"] || r["tau"] != 0.01 {
-		t.Errorf("tol_floor %v, effective_tol %v, min_asked_tol %v, raised %v of %v", r["tol_floor"], r["effective_tol"], r["min_asked_tol"], r["raised_by_floor"], r["queries"])
+	recs := readRecords(t, rec, "hardness game")
+	if len(recs) != r.Queries {
+		t.Errorf("%d records, %v queries", len(recs), r.Queries)
 	}
-	b, err := os.ReadFile(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if float64(len(lines)) != r["queries"] {
-		t.Errorf("%d records, %v queries", len(lines), r["queries"])
-	}
-	for i, l := range lines {
-		var rr map[string]any
-		if err := json.Unmarshal([]byte(l), &rr); err != nil {
-			t.Fatal(err)
-		}
-		if rr["asked_tol"] != 1e-6 || rr["effective_tol"] != 0.01 || rr["tau"] != 0.01 {
-			t.Errorf("record %d: asked %v, effective %v, tau %v", i, rr["asked_tol"], rr["effective_tol"], rr["tau"])
+	for i, rr := range recs {
+		if rr.AskedTol != 1e-6 || rr.EffectiveTol != 0.01 || rr.Tau != 0.01 {
+			t.Errorf("record %d: asked %v, effective %v, tau %v", i, rr.AskedTol, rr.EffectiveTol, rr.Tau)
 		}
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
@@ -248,12 +264,8 @@ func TestHardnessGameNonFinite(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var r map[string]any
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
-	if r["identified"] != false || !strings.Contains(r["note"].(string), "non-finite") {
-		t.Errorf("identified %v, loss %v, note %v", r["identified"], r["loss"], r["note"])
+	if r := decodeExact[gameOutput](t, out); r.Identified || !strings.Contains(r.Note, "non-finite") {
+		t.Errorf("identified %v, loss %v, note %v", r.Identified, r.Loss, r.Note)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -42,120 +43,134 @@ func parseSets(cmd string, sets []string) (learners.Options, error) {
 }
 
 func runLearn(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("learn", "[--learner NAME] [--dist realizable|clipped|noisy|agnostic|halfspace] [--d D] [--wstar A,B,...] [--clip C] [--oracle exact|sample|noise|adversarial] [--tol T] [--min-tau T] [--classes csq|sq|l2|vstat|all] [--seed S] [--set key=value ...] [--trace FILE] [--json]", stdout)
-	def := bench.DefaultConfig()
-	learner := f.String("learner", def.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+")")
-	distName := f.String("dist", def.World, "the world: realizable | clipped | noisy | agnostic | halfspace")
-	d := f.Int("d", def.D, "dimension (when --wstar is given without --d: its length)")
-	wstarS := f.String("wstar", "", "the planted weights w*, comma-separated (default: a random unit vector from --seed)")
-	clip := f.Float64("clip", def.Clip, "clipped: labels y = min(C, relu(w*.x))")
-	noiseVar := f.Float64("noise-var", def.NoiseVar, "noisy: variance of the independent label noise")
-	labelNoise := f.String("label-noise", def.LabelNoise, "noisy: gaussian | rademacher")
-	frac := f.Float64("frac", def.Frac, "agnostic: fraction of the Gaussian mass whose labels are corrupted, in [0, 0.5]")
-	corruption := f.String("corruption", def.Corruption, "agnostic: flip (y -> 1-y where the ReLU is active) | zero (y -> 0 there) | lift (y -> 1 just below the kink)")
-	eta := f.Float64("eta", def.Eta, "halfspace: label flip probability, in [0, 0.5]")
-	oracleName := f.String("oracle", def.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction); a sample-oracle answer that draws about a second's worth of examples or more is announced on stderr")
-	tol := f.Float64("tol", 0, "tolerance of every query, passed to the learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
-	noise := f.String("noise", "uniform", "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
-	delta := f.Float64("delta", 0.01, "sample oracle: failure probability of each answer, in (0, 1)")
-	minTau := f.Float64("min-tau", 0, "tolerance floor: a query asked at tau < T is answered as if asked at T, whatever the learner asks; the ledger records both (0: no floor)")
-	trustClasses := f.Bool("trust-classes", false, "with --classes: also accept a query whose declared class rests on a Go function the proof cannot read (recorded in the oracle's name as trust-declared)")
-	classesS := f.String("classes", "", "restrict the oracle to these query classes, comma-separated; a query of no listed class fails the run (exit 1). "+classAliasHelp+" (default: all)")
-	seed := f.Uint64("seed", def.Seed, "seed of w*, the learner's randomness and the oracle's")
-	var sets setFlags
-	f.Var(&sets, "set", "a learner option key=value (repeatable), e.g. --set steps=100 --set init=random")
-	maxQueries := f.Int("max-queries", 0, "stop the learner after this many queries (0: no limit)")
-	maxCost := f.Float64("max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
-	trace := f.String("trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
-	asJSON := f.Bool("json", false, "print one JSON object")
+	f := newFlags("learn", "[--learner NAME] [--world realizable|clipped|noisy|agnostic|halfspace] [--d D] [--wstar A,B,...] [--clip C] [--oracle exact|sample|noise|adversarial] [--tol T] [--min-tau T] [--classes csq|sq|l2|vstat|all] [--seed S] [--set key=value ...] [--trace FILE] [--json] [--out FILE]", stdout)
+	lf := bindLearnFlags(f)
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	// Flags that belong to one world or one oracle.
-	for flag, owner := range map[string]string{"clip": "clipped", "noise-var": "noisy", "label-noise": "noisy", "frac": "agnostic", "corruption": "agnostic", "eta": "halfspace"} {
-		if f.set(flag) && *distName != owner {
-			return usagef("learn: --%s applies to --dist %s, not %s", flag, owner, *distName)
+	cfg, err := lf.config(args)
+	if err != nil {
+		return err
+	}
+	cfg.Progress = stderr // slow sample-oracle answers say what they draw
+	out, err := lf.out.open("learn", stdout)
+	if err != nil {
+		return err
+	}
+	return lf.out.close("learn", runLearnConfig(cfg, lf, args, out))
+}
+
+// learnFlags are the flags of sqsim learn, bound to a bench.Config.
+type learnFlags struct {
+	f       *flags
+	cfg     bench.Config
+	world   *worldFlags
+	out     outputFlags
+	sets    setFlags
+	classes string
+	trust   bool
+	trace   string
+	maxQ    int
+	maxCost float64
+}
+
+func bindLearnFlags(f *flags) *learnFlags {
+	lf := &learnFlags{f: f, cfg: bench.DefaultConfig()}
+	cfg := &lf.cfg
+	f.StringVar(&cfg.Learner, "learner", cfg.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+")")
+	lf.world = bindWorld(f, cfg)
+	f.StringVar(&cfg.Oracle, "oracle", cfg.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction); a sample-oracle answer that draws about a second's worth of examples or more is announced on stderr")
+	f.Float64Var(&cfg.Tol, "tol", 0, "tolerance of every query, passed to the learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
+	cfg.Noise, cfg.Delta = "uniform", 0.01
+	f.StringVar(&cfg.Noise, "noise", cfg.Noise, "noise oracle: uniform | gaussian (clipped to [-tol, tol])")
+	f.Float64Var(&cfg.Delta, "delta", cfg.Delta, "sample oracle: failure probability of each answer, in (0, 1)")
+	f.Float64Var(&cfg.MinTol, "min-tau", 0, "tolerance floor: a query asked at tau < T is answered as if asked at T, whatever the learner asks; the ledger records both (0: no floor)")
+	f.BoolVar(&lf.trust, "trust-classes", false, "with --classes: also accept a query whose declared class rests on a Go function the proof cannot read (recorded in the oracle's name as trust-declared)")
+	f.StringVar(&lf.classes, "classes", "", "restrict the oracle to these query classes, comma-separated; a query of no listed class fails the run (exit 1). "+classAliasHelp+" (default: all)")
+	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of w*, the learner's randomness and the oracle's")
+	f.Var(&lf.sets, "set", "a learner option key=value (repeatable), e.g. --set steps=100 --set init=random")
+	f.IntVar(&lf.maxQ, "max-queries", 0, "stop the learner after this many queries (0: no limit)")
+	f.Float64Var(&lf.maxCost, "max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
+	f.StringVar(&lf.trace, "trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
+	bindOutput(f, &lf.out, "")
+	return lf
+}
+
+// oracleOwners are the flags that belong to one oracle, in the order they
+// are checked.
+var oracleOwners = []struct{ flag, oracle string }{{"noise", "noise"}, {"delta", "sample"}}
+
+// config validates the flags of sqsim learn and returns the run's
+// configuration.
+func (lf *learnFlags) config(args []string) (bench.Config, error) {
+	f, cfg := lf.f, lf.cfg
+	lf.world.cfg = &cfg
+	if err := lf.world.check("learn"); err != nil {
+		return cfg, err
+	}
+	for _, o := range oracleOwners {
+		if f.set(o.flag) && cfg.Oracle != o.oracle {
+			return cfg, usagef("learn: --%s applies to --oracle %s, not %s", o.flag, o.oracle, cfg.Oracle)
 		}
 	}
-	for flag, owner := range map[string]string{"noise": "noise", "delta": "sample"} {
-		if f.set(flag) && *oracleName != owner {
-			return usagef("learn: --%s applies to --oracle %s, not %s", flag, owner, *oracleName)
-		}
-	}
-	cfg := def
-	cfg.Learner, cfg.World, cfg.Oracle, cfg.Seed = *learner, *distName, *oracleName, *seed
-	cfg.Clip, cfg.NoiseVar, cfg.LabelNoise, cfg.Frac, cfg.Corruption, cfg.Eta = *clip, *noiseVar, *labelNoise, *frac, *corruption, *eta
-	cfg.Noise, cfg.Delta = *noise, *delta
 	if _, ok := learners.Lookup(cfg.Learner); !ok {
-		return usagef("learn: unknown learner %q (known: %s)", cfg.Learner, strings.Join(learners.Names(), ", "))
-	}
-	if !slices.Contains(bench.Worlds, cfg.World) {
-		return usagef("learn: --dist %q, want one of %s", cfg.World, strings.Join(bench.Worlds, ", "))
+		return cfg, usagef("learn: unknown learner %q (known: %s)", cfg.Learner, strings.Join(learners.Names(), ", "))
 	}
 	if !slices.Contains(bench.Oracles, cfg.Oracle) {
-		return usagef("learn: --oracle %q, want one of %s", cfg.Oracle, strings.Join(bench.Oracles, ", "))
+		return cfg, usagef("learn: --oracle %q, want one of %s", cfg.Oracle, strings.Join(bench.Oracles, ", "))
 	}
 	for _, c := range []struct {
 		name string
 		v    float64
-	}{{"clip", *clip}, {"noise-var", *noiseVar}, {"frac", *frac}, {"eta", *eta}, {"tol", *tol}, {"delta", *delta}, {"max-cost", *maxCost}, {"min-tau", *minTau}} {
+	}{{"tol", cfg.Tol}, {"delta", cfg.Delta}, {"max-cost", lf.maxCost}, {"min-tau", cfg.MinTol}} {
 		if err := checkFinite(c.name, c.v); err != nil {
-			return err
+			return cfg, err
 		}
 	}
-	if f.set("wstar") {
-		w, err := parseVec("wstar", *wstarS)
-		if err != nil {
-			return err
-		}
-		if f.set("d") && *d != len(w) {
-			return usagef("learn: --d %d but --wstar has %d entries; they must agree", *d, len(w))
-		}
-		cfg.WStar, cfg.D = w, len(w)
-	} else {
-		cfg.D = *d
+	if f.set("tol") && !(cfg.Tol > 0) {
+		return cfg, usagef("learn: --tol %v, want a tolerance > 0", cfg.Tol)
 	}
-	if cfg.D < 1 || cfg.D > bench.MaxDim {
-		return usagef("learn: --d %d, want 1 <= d <= %d", cfg.D, bench.MaxDim)
+	if f.set("delta") && !(cfg.Delta > 0 && cfg.Delta < 1) {
+		return cfg, usagef("learn: --delta %v, want a failure probability in (0, 1)", cfg.Delta)
 	}
-	if f.set("tol") && !(*tol > 0) {
-		return usagef("learn: --tol %v, want a tolerance > 0", *tol)
+	if f.set("min-tau") && !(cfg.MinTol > 0) {
+		return cfg, usagef("learn: --min-tau %v, want a tolerance floor > 0", cfg.MinTol)
 	}
-	cfg.Tol = *tol
-	if f.set("delta") && !(*delta > 0 && *delta < 1) {
-		return usagef("learn: --delta %v, want a failure probability in (0, 1)", *delta)
-	}
-	if f.set("min-tau") && !(*minTau > 0) {
-		return usagef("learn: --min-tau %v, want a tolerance floor > 0", *minTau)
-	}
-	cfg.MinTol = *minTau
 	if f.set("classes") {
-		c, err := parseClasses("learn", *classesS)
+		c, err := parseClasses("learn", lf.classes)
 		if err != nil {
-			return err
+			return cfg, err
 		}
 		cfg.Classes = c
-		cfg.TrustClasses = *trustClasses
-	} else if *trustClasses {
-		return usagef("learn: --trust-classes needs --classes")
+		cfg.TrustClasses = lf.trust
+	} else if lf.trust {
+		return cfg, usagef("learn: --trust-classes needs --classes")
 	}
-	if *maxQueries < 0 {
-		return usagef("learn: --max-queries %d, want >= 0 (0: no limit)", *maxQueries)
+	if lf.maxQ < 0 {
+		return cfg, usagef("learn: --max-queries %d, want >= 0 (0: no limit)", lf.maxQ)
 	}
-	if *maxCost < 0 {
-		return usagef("learn: --max-cost %v, want >= 0 (0: no limit)", *maxCost)
+	if lf.maxCost < 0 {
+		return cfg, usagef("learn: --max-cost %v, want >= 0 (0: no limit)", lf.maxCost)
 	}
-	cfg.Budget = sq.Budget{MaxQueries: *maxQueries, MaxCost: *maxCost}
-	opts, err := parseSets("learn", sets)
+	cfg.Budget = sq.Budget{MaxQueries: lf.maxQ, MaxCost: lf.maxCost}
+	opts, err := parseSets("learn", lf.sets)
 	if err != nil {
-		return err
+		return cfg, err
 	}
 	if _, ok := opts["tol"]; ok && f.set("tol") {
-		return usagef("learn: the tolerance is given twice, by --tol and by --set tol; use --tol")
+		return cfg, usagef("learn: the tolerance is given twice, by --tol and by --set tol; use --tol")
 	}
 	cfg.Options = opts
 	cfg.Command = append([]string{"sqsim", "learn"}, args...) // for the --trace manifest
-	cfg.Progress = stderr                                     // slow sample-oracle answers say what they draw
+	if f.set("trace") && lf.trace == "" {
+		return cfg, usagef("learn: --trace needs a file name")
+	}
+	return cfg, nil
+}
+
+// runLearnConfig runs the learner of cfg (writing its trace when asked)
+// and prints the result on stdout.
+func runLearnConfig(cfg bench.Config, lf *learnFlags, args []string, stdout io.Writer) error {
 	in, err := bench.NewInstance(cfg)
 	if err != nil {
 		return usagef("learn: %v", err)
@@ -166,11 +181,8 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	}
 	var traceFile *atomicFile
 	var traceW *errWriter
-	if f.set("trace") {
-		if *trace == "" {
-			return usagef("learn: --trace needs a file name")
-		}
-		if traceFile, err = createAtomic(*trace); err != nil {
+	if lf.f.set("trace") {
+		if traceFile, err = createAtomic(lf.trace); err != nil {
 			return usagef("learn: --trace: %v", err)
 		}
 		defer traceFile.Abort()
@@ -181,7 +193,7 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	if traceFile != nil {
 		if traceW.err != nil {
 			if runErr == nil {
-				runErr = fmt.Errorf("--trace %s: %w (the file is unchanged)", *trace, traceW.err)
+				runErr = fmt.Errorf("--trace %s: %w (the file is unchanged)", lf.trace, traceW.err)
 			}
 		} else if err := traceFile.Commit(); err != nil && runErr == nil {
 			runErr = fmt.Errorf("--trace: %w", err)
@@ -193,8 +205,8 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("learn: %w (after %d queries)", runErr, res.Summary.Queries)
 	}
-	if *asJSON {
-		if err := writeJSON(stdout, learnJSON(res, cfg)); err != nil {
+	if lf.out.JSON {
+		if err := writeJSON(stdout, learnJSON(res, cfg, args)); err != nil {
 			return fmt.Errorf("learn: writing the output: %w", err)
 		}
 		return nil
@@ -246,27 +258,81 @@ func classesName(c sq.Class) string {
 	return c.String()
 }
 
-func learnJSON(res bench.Result, cfg bench.Config) map[string]any {
+// learnOutput is the JSON object of sqsim learn --json.
+type learnOutput struct {
+	Learner string `json:"learner"`
+	Oracle  string `json:"oracle"`
+	Seed    uint64 `json:"seed"`
+	D       int    `json:"d"`
+	// World is the world and its parameters (world.Model.Describe, with
+	// "name" added); Dist is its name, kept for scripts (deprecated).
+	World map[string]any `json:"world"`
+	Dist  string         `json:"dist"`
+
+	Loss       num    `json:"loss"`
+	LossError  num    `json:"loss_error"`
+	LossMethod string `json:"loss_method"`
+	Opt        num    `json:"opt"`
+	OptError   num    `json:"opt_error"`
+	OptMethod  string `json:"opt_method"`
+	Ratio      num    `json:"ratio"`
+	Angle      num    `json:"angle"`
+	Tolerance  num    `json:"tolerance"`
+
+	Queries       int `json:"queries"`
+	ScalarQueries int `json:"scalar_queries"`
+	FreeQueries   int `json:"free_queries"`
+	Rounds        int `json:"rounds"`
+	Cost          num `json:"cost"`
+	SampleCost    num `json:"sample_cost"`
+	SumInvTau2    num `json:"sum_inv_tau2"`
+
+	MinTau           num    `json:"min_tau"`
+	EffectiveTol     num    `json:"effective_tolerance"`
+	RaisedByFloor    int    `json:"raised_by_floor"`
+	Classes          string `json:"classes"`
+	MinNormalizedTol num    `json:"min_normalized_tol"`
+	Hypothesis       string `json:"hypothesis"`
+	WStar            []num  `json:"wstar"`
+	W                []num  `json:"w,omitempty"` // a ReLU hypothesis's weights
+	ElapsedNS        int64  `json:"elapsed_ns"`
+
+	Manifest bench.CommandManifest `json:"manifest"`
+}
+
+// namedWorld is a copy of the world description m with the key "name" set
+// to the world's name.
+func namedWorld(m map[string]any, name string) map[string]any {
+	out := maps.Clone(m)
+	if out == nil {
+		out = map[string]any{}
+	}
+	out["name"] = name
+	return out
+}
+
+func learnJSON(res bench.Result, cfg bench.Config, args []string) learnOutput {
 	s := res.Summary
-	out := map[string]any{
-		"learner": res.Learner, "oracle": res.Oracle, "seed": res.Seed, "d": res.D, "dist": cfg.World, "world": res.World,
-		"loss": num(res.Loss), "loss_error": num(res.LossErr), "loss_method": res.LossMethod,
-		"opt": num(res.Opt), "opt_error": num(res.OptErr), "opt_method": res.OptMethod,
-		"ratio": num(res.Ratio), "angle": num(res.Angle), "tolerance": num(res.Tol),
-		"queries": s.Queries, "scalar_queries": s.Scalar, "free_queries": s.Free, "rounds": s.Rounds,
-		"cost": num(s.Cost), "sample_cost": num(s.Cost), "sum_inv_tau2": num(s.SumInvTau2),
-		"min_tau": num(res.MinTol), "effective_tolerance": num(math.Max(res.Tol, res.MinTol)), "raised_by_floor": res.Summary.Raised,
-		"classes": classesName(res.Classes), "min_normalized_tol": num(s.MinTol), "hypothesis": res.Kind,
-		"wstar": nums(res.WStar), "elapsed_ns": res.Elapsed.Nanoseconds(),
+	world := namedWorld(res.World, cfg.World)
+	out := learnOutput{
+		Learner: res.Learner, Oracle: res.Oracle, Seed: res.Seed, D: res.D, Dist: cfg.World, World: world,
+		Loss: num(res.Loss), LossError: num(res.LossErr), LossMethod: res.LossMethod,
+		Opt: num(res.Opt), OptError: num(res.OptErr), OptMethod: res.OptMethod,
+		Ratio: num(res.Ratio), Angle: num(res.Angle), Tolerance: num(res.Tol),
+		Queries: s.Queries, ScalarQueries: s.Scalar, FreeQueries: s.Free, Rounds: s.Rounds,
+		Cost: num(s.Cost), SampleCost: num(s.Cost), SumInvTau2: num(s.SumInvTau2),
+		MinTau: num(res.MinTol), EffectiveTol: num(math.Max(res.Tol, res.MinTol)), RaisedByFloor: res.Summary.Raised,
+		Classes: classesName(res.Classes), MinNormalizedTol: num(s.MinTol), Hypothesis: res.Kind,
+		WStar: nums(res.WStar), ElapsedNS: res.Elapsed.Nanoseconds(),
 	}
 	if res.W != nil {
-		out["w"] = nums(res.W)
+		out.W = nums(res.W)
 	}
 	conf := map[string]any{"learner": cfg.Learner, "dist": cfg.World, "d": res.D, "oracle": cfg.Oracle, "tol": num(res.Tol), "seed": cfg.Seed}
 	for k, v := range cfg.Options {
 		conf["set."+k] = v
 	}
-	conf["world"] = res.World
+	conf["world"] = world
 	if cfg.Oracle == "noise" {
 		conf["noise"] = cfg.Noise
 	}
@@ -282,7 +348,7 @@ func learnJSON(res bench.Result, cfg bench.Config) map[string]any {
 	if cfg.Classes != 0 {
 		conf["classes"] = classesName(cfg.Classes)
 	}
-	out["manifest"] = manifest("learn", conf)
+	out.Manifest = manifestArgs("learn", args, conf)
 	return out
 }
 

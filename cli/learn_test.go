@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"math"
@@ -17,8 +16,10 @@ import (
 	"github.com/sqsim/sqsim/sq/gauss"
 )
 
-// learnJSONOut runs sqsim learn with args and --json and decodes the object.
-func learnJSONOut(t *testing.T, args ...string) map[string]any {
+// learnJSONOut runs sqsim learn with args and --json and decodes the object
+// into learnOutput (a key missing from the output, or one it does not
+// declare, fails the test).
+func learnJSONOut(t *testing.T, args ...string) learnOutput {
 	t.Helper()
 	code, out, errs := runCLI(append([]string{"learn", "--json"}, args...)...)
 	if code != 0 {
@@ -27,22 +28,13 @@ func learnJSONOut(t *testing.T, args ...string) map[string]any {
 	if strings.Count(out, "\n") != 1 {
 		t.Fatalf("learn %v: want one JSON line, got %q", args, out)
 	}
-	var res map[string]any
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
-	return res
+	return decodeExact[learnOutput](t, out)
 }
 
-func learnFloats(t *testing.T, v any) []float64 {
-	t.Helper()
-	a, ok := v.([]any)
-	if !ok {
-		t.Fatalf("%v is not an array", v)
-	}
-	out := make([]float64, len(a))
-	for i, x := range a {
-		out[i] = x.(float64)
+func floatsOf(v []num) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
 	}
 	return out
 }
@@ -51,44 +43,87 @@ func learnFloats(t *testing.T, v any) []float64 {
 // exact loss of the printed w (recomputed from the printed w* with the
 // closed form); gd with its defaults on the default world reaches <= 1e-12.
 func TestLearnJSON(t *testing.T) {
-	res := learnJSONOut(t)
-	for _, k := range []string{"learner", "oracle", "seed", "loss", "opt", "queries", "tolerance", "w", "ratio", "angle", "scalar_queries", "rounds", "cost", "manifest", "wstar"} {
-		if _, ok := res[k]; !ok {
-			t.Errorf("JSON lacks %q: %v", k, res)
+	t.Run("defaults", func(t *testing.T) {
+		res := learnJSONOut(t)
+		checkManifest(t, res.Manifest, "learn")
+		if res.Learner != "gd" || res.Oracle != "ledger(exact)" || res.Seed != 1 || res.Tolerance != 1e-6 || res.W == nil {
+			t.Errorf("defaults: %+v", res)
 		}
-	}
-	if res["learner"] != "gd" || res["oracle"] != "ledger(exact)" || res["seed"].(float64) != 1 || res["tolerance"].(float64) != 1e-6 {
-		t.Errorf("defaults: %v", res)
-	}
-	if l := res["loss"].(float64); l > 1e-12 {
-		t.Errorf("gd default loss %g, want <= 1e-12", l)
-	}
-	if res["ratio"] != "NaN" {
-		t.Errorf("ratio with opt = 0: %v, want \"NaN\"", res["ratio"])
-	}
-	res = learnJSONOut(t, "--learner", "chow", "--dist", "noisy", "--noise-var", "0.04", "--wstar", "0.48,-0.64,0.36", "--oracle", "noise", "--tol", "1e-3", "--seed", "9")
-	w, ws := learnFloats(t, res["w"]), learnFloats(t, res["wstar"])
-	if want := gauss.ReluLoss(w, ws, 0.04); math.Abs(res["loss"].(float64)-want) > 1e-12 {
-		t.Errorf("chow: loss %v, closed form of the printed w %v", res["loss"], want)
-	}
-	if res["d"].(float64) != 3 || res["queries"].(float64) != 1 || res["scalar_queries"].(float64) != 3 || math.Abs(res["opt"].(float64)-0.04) > 1e-15 {
-		t.Errorf("chow: %v", res)
-	}
-	// An improper hypothesis has a loss and no w.
-	res = learnJSONOut(t, "--learner", "hermite", "--dist", "clipped", "--d", "3", "--set", "degree=3")
-	if _, ok := res["w"]; ok || res["hypothesis"] != "*learners.HermitePoly" || res["queries"].(float64) != 20 {
-		t.Errorf("hermite: %v", res)
-	}
+		if res.World["name"] != "realizable" || res.Dist != "realizable" || res.Manifest.Config["dist"] != "realizable" {
+			t.Errorf("world %v, dist %q, want realizable", res.World, res.Dist)
+		}
+		if l := res.Loss; l > 1e-12 {
+			t.Errorf("gd default loss %g, want <= 1e-12", l)
+		}
+		if !math.IsNaN(float64(res.Ratio)) {
+			t.Errorf("ratio with opt = 0: %v, want \"NaN\"", res.Ratio)
+		}
+	})
+	t.Run("chow", func(t *testing.T) {
+		res := learnJSONOut(t, "--learner", "chow", "--world", "noisy", "--noise-var", "0.04", "--wstar", "0.48,-0.64,0.36", "--oracle", "noise", "--tol", "1e-3", "--seed", "9")
+		w, ws := floatsOf(res.W), floatsOf(res.WStar)
+		if want := gauss.ReluLoss(w, ws, 0.04); math.Abs(float64(res.Loss)-want) > 1e-12 {
+			t.Errorf("chow: loss %v, closed form of the printed w %v", res.Loss, want)
+		}
+		if res.D != 3 || res.Queries != 1 || res.ScalarQueries != 3 || math.Abs(float64(res.Opt)-0.04) > 1e-15 {
+			t.Errorf("chow: %+v", res)
+		}
+	})
+	t.Run("improper", func(t *testing.T) {
+		// An improper hypothesis has a loss and no w.
+		res := learnJSONOut(t, "--learner", "hermite", "--world", "clipped", "--d", "3", "--set", "degree=3")
+		if res.W != nil || res.Hypothesis != "*learners.HermitePoly" || res.Queries != 20 {
+			t.Errorf("hermite: %+v", res)
+		}
+	})
 	// Every world, oracle and registered learner runs from the command line.
-	for _, dist := range []string{"realizable", "clipped", "noisy", "agnostic", "halfspace"} {
+	for _, world := range []string{"realizable", "clipped", "noisy", "agnostic", "halfspace"} {
 		for _, o := range []string{"exact", "noise", "adversarial"} {
-			learnJSONOut(t, "--learner", "refit", "--dist", dist, "--oracle", o, "--d", "3")
+			t.Run(world+"/"+o, func(t *testing.T) {
+				if res := learnJSONOut(t, "--learner", "refit", "--world", world, "--oracle", o, "--d", "3"); res.World["name"] != world {
+					t.Errorf("world %v, want %s", res.World, world)
+				}
+			})
 		}
 	}
-	learnJSONOut(t, "--learner", "chow", "--oracle", "sample", "--d", "3", "--delta", "0.05")
+	t.Run("sample", func(t *testing.T) {
+		learnJSONOut(t, "--learner", "chow", "--oracle", "sample", "--d", "3", "--delta", "0.05")
+	})
 	for _, name := range learners.Names() {
-		learnJSONOut(t, "--learner", name, "--dist", "agnostic", "--corruption", "lift", "--d", "3")
+		t.Run("learner "+name, func(t *testing.T) {
+			learnJSONOut(t, "--learner", name, "--world", "agnostic", "--corruption", "lift", "--d", "3")
+		})
 	}
+}
+
+// TestLearnDistAlias: --dist, the deprecated name of --world, still
+// selects the world, with the same result; --help says it is an alias.
+func TestLearnDistAlias(t *testing.T) {
+	for _, world := range []string{"clipped", "agnostic", "halfspace"} {
+		t.Run(world, func(t *testing.T) {
+			byWorld := learnJSONOut(t, "--learner", "refit", "--world", world, "--d", "3")
+			byDist := learnJSONOut(t, "--learner", "refit", "--dist", world, "--d", "3")
+			if byDist.Dist != world || byDist.World["name"] != world || byDist.Loss != byWorld.Loss || byDist.Opt != byWorld.Opt || byDist.Queries != byWorld.Queries {
+				t.Errorf("--dist %s: %+v\n--world %s: %+v", world, byDist, world, byWorld)
+			}
+		})
+	}
+	t.Run("both agree", func(t *testing.T) {
+		if res := learnJSONOut(t, "--learner", "refit", "--world", "noisy", "--dist", "noisy", "--d", "3"); res.Dist != "noisy" {
+			t.Errorf("dist %q", res.Dist)
+		}
+	})
+	t.Run("world parameter", func(t *testing.T) {
+		if res := learnJSONOut(t, "--learner", "refit", "--dist", "clipped", "--clip", "0.5", "--d", "3"); res.World["clip"] != 0.5 {
+			t.Errorf("world %v, want clip 0.5", res.World)
+		}
+	})
+	t.Run("help", func(t *testing.T) {
+		code, out, _ := runCLI("learn", "-h")
+		if code != 0 || !strings.Contains(out, "-world") || !strings.Contains(out, "deprecated alias of --world") {
+			t.Errorf("learn -h: exit %d, lacks --world or the alias:\n%s", code, out)
+		}
+	})
 }
 
 // TestLearnHuman: the table names the loss, opt, ratio and the ledger.
@@ -117,7 +152,7 @@ func TestLearnTrace(t *testing.T) {
 	}
 	entries, err := sq.ReadTrace(f)
 	f.Close()
-	if err != nil || len(entries) != int(res["queries"].(float64)) || entries[0].Name != "y*x" || entries[1].Name != "y*relu(w.x)" {
+	if err != nil || len(entries) != res.Queries || entries[0].Name != "y*x" || entries[1].Name != "y*relu(w.x)" {
 		t.Errorf("trace: %v, %v", entries, err)
 	}
 	code, out, errs := runCLI("learn", "--d", "5", "--max-queries", "3", "--trace", path)
@@ -149,13 +184,17 @@ func TestLearnUsageErrors(t *testing.T) {
 		{"NaN", []string{"--tol", "NaN"}},
 		{"--dist", []string{"--dist", "uniform"}},
 		{"--oracle", []string{"--oracle", "magic"}},
-		{"--clip applies to --dist clipped", []string{"--clip", "2"}},
-		{"--frac applies to --dist agnostic", []string{"--dist", "noisy", "--frac", "0.1"}},
+		{"--world", []string{"--world", "uniform"}},
+		{"--clip applies to --world clipped", []string{"--clip", "2"}},
+		{"--frac applies to --world agnostic", []string{"--dist", "noisy", "--frac", "0.1"}},
+		{"--frac applies to --world agnostic", []string{"--world", "noisy", "--frac", "0.1"}},
+		{"disagree", []string{"--world", "noisy", "--dist", "clipped"}},
 		{"--eta applies", []string{"--eta", "0.1"}},
 		{"--noise-var applies", []string{"--dist", "clipped", "--noise-var", "1"}},
 		{"--noise applies to --oracle noise", []string{"--noise", "gaussian"}},
 		{"--delta applies to --oracle sample", []string{"--delta", "0.1"}},
-		{"clip level C = 0", []string{"--dist", "clipped", "--clip", "0"}},
+		{"--clip 0, want a clip level > 0", []string{"--dist", "clipped", "--clip", "0"}},
+		{"--clip -1, want a clip level > 0", []string{"--world", "clipped", "--clip", "-1"}},
 		{"0.8", []string{"--dist", "agnostic", "--frac", "0.8"}},
 		{`"melt"`, []string{"--dist", "agnostic", "--corruption", "melt"}},
 		{"-0.2", []string{"--dist", "noisy", "--noise-var", "-0.2"}},
@@ -201,13 +240,13 @@ func TestLearnUsageErrors(t *testing.T) {
 func TestLearnMinTau(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.jsonl")
 	res := learnJSONOut(t, "--learner", "refit", "--d", "4", "--min-tau", "1e-3", "--trace", path)
-	if res["min_tau"].(float64) != 1e-3 || res["effective_tolerance"].(float64) != 1e-3 || res["tolerance"].(float64) != 1e-6 {
-		t.Errorf("min_tau %v, effective_tolerance %v, tolerance %v; want 1e-3, 1e-3, 1e-6", res["min_tau"], res["effective_tolerance"], res["tolerance"])
+	if res.MinTau != 1e-3 || res.EffectiveTol != 1e-3 || res.Tolerance != 1e-6 {
+		t.Errorf("min_tau %v, effective_tolerance %v, tolerance %v; want 1e-3, 1e-3, 1e-6", res.MinTau, res.EffectiveTol, res.Tolerance)
 	}
-	if res["raised_by_floor"].(float64) != res["queries"].(float64) || res["queries"].(float64) != 2 {
-		t.Errorf("raised_by_floor %v of %v queries, want 2 of 2", res["raised_by_floor"], res["queries"])
+	if res.RaisedByFloor != res.Queries || res.Queries != 2 {
+		t.Errorf("raised_by_floor %v of %v queries, want 2 of 2", res.RaisedByFloor, res.Queries)
 	}
-	if m := res["manifest"].(map[string]any)["config"].(map[string]any); m["min_tau"] != 1e-3 {
+	if m := res.Manifest.Config; m["min_tau"] != 1e-3 {
 		t.Errorf("manifest config %v lacks min_tau 1e-3", m)
 	}
 	f, err := os.Open(path)
@@ -225,14 +264,12 @@ func TestLearnMinTau(t *testing.T) {
 		}
 	}
 	at := learnJSONOut(t, "--learner", "refit", "--d", "4", "--tol", "1e-3")
-	for _, k := range []string{"cost", "sum_inv_tau2", "queries"} {
-		if res[k] != at[k] {
-			t.Errorf("%s under the floor %v, asked at the floor %v", k, res[k], at[k])
-		}
+	if res.Cost != at.Cost || res.SumInvTau2 != at.SumInvTau2 || res.Queries != at.Queries {
+		t.Errorf("under the floor: cost %v, sum_inv_tau2 %v, queries %v; asked at the floor %v, %v, %v", res.Cost, res.SumInvTau2, res.Queries, at.Cost, at.SumInvTau2, at.Queries)
 	}
 	none := learnJSONOut(t, "--learner", "chow", "--d", "3")
-	if none["min_tau"].(float64) != 0 || none["raised_by_floor"].(float64) != 0 || none["effective_tolerance"].(float64) != 1e-6 {
-		t.Errorf("no floor: min_tau %v, raised %v, effective %v", none["min_tau"], none["raised_by_floor"], none["effective_tolerance"])
+	if none.MinTau != 0 || none.RaisedByFloor != 0 || none.EffectiveTol != 1e-6 {
+		t.Errorf("no floor: min_tau %v, raised %v, effective %v", none.MinTau, none.RaisedByFloor, none.EffectiveTol)
 	}
 	code, out, errs := runCLI("learn", "--learner", "refit", "--d", "4", "--min-tau", "1e-3")
 	if code != 0 || !strings.Contains(out, "tau floor    0.001: effective tolerance 0.001; 2 of 2 queries were asked below it") {
@@ -248,11 +285,11 @@ func TestLearnCost(t *testing.T) {
 	res := learnJSONOut(t, "--learner", "refit", "--d", "4", "--tol", "1e-3")
 	const tau = 1e-3
 	wantRaw, wantSample := 5/(tau*tau), (4+0.5)/(tau*tau)
-	if got := res["sum_inv_tau2"].(float64); math.Abs(got-wantRaw) > 1e-9*wantRaw {
+	if got := float64(res.SumInvTau2); math.Abs(got-wantRaw) > 1e-9*wantRaw {
 		t.Errorf("sum_inv_tau2 %v, want (d+1)/tau^2 = %v", got, wantRaw)
 	}
-	for _, k := range []string{"cost", "sample_cost"} {
-		if got := res[k].(float64); math.Abs(got-wantSample) > 1e-6*wantSample {
+	for k, got := range map[string]num{"cost": res.Cost, "sample_cost": res.SampleCost} {
+		if math.Abs(float64(got)-wantSample) > 1e-6*wantSample {
 			t.Errorf("%s %v, want d/tau^2 + 1/(2 tau^2) = %v", k, got, wantSample)
 		}
 	}
@@ -273,8 +310,8 @@ func TestLearnClasses(t *testing.T) {
 	for _, l := range []string{"chow", "gd", "refit", "glmtron"} {
 		t.Run(l, func(t *testing.T) {
 			res := learnJSONOut(t, "--learner", l, "--d", "4", "--classes", "csq")
-			if res["classes"] != "correlational" || !strings.Contains(res["oracle"].(string), "classes[correlational]") {
-				t.Errorf("classes %v, oracle %v", res["classes"], res["oracle"])
+			if res.Classes != "correlational" || !strings.Contains(res.Oracle, "classes[correlational]") {
+				t.Errorf("classes %v, oracle %v", res.Classes, res.Oracle)
 			}
 		})
 	}
@@ -294,8 +331,8 @@ func TestLearnClasses(t *testing.T) {
 	})
 	t.Run("all", func(t *testing.T) {
 		res := learnJSONOut(t, "--learner", "approx", "--d", "4", "--classes", "all")
-		if res["classes"] != "all" {
-			t.Errorf("classes %v, want all", res["classes"])
+		if res.Classes != "all" {
+			t.Errorf("classes %v, want all", res.Classes)
 		}
 	})
 }
@@ -427,13 +464,13 @@ func TestResultsCommand(t *testing.T) {
 		}
 	}
 	code, out, _ = runCLI("results", "--d", "3", "--learners", "chow", "--json")
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	var first, row map[string]any
-	if code != 0 || len(lines) != 1+len(bench.DefaultGrid()) || json.Unmarshal([]byte(lines[0]), &first) != nil || json.Unmarshal([]byte(lines[1]), &row) != nil {
+	lines := jsonLines(t, out)
+	if code != 0 || len(lines) != 1+len(bench.DefaultGrid()) {
 		t.Fatalf("results --json: exit %d, %d lines", code, len(lines))
 	}
-	if _, ok := first["manifest"]; !ok || row["learner"] != "chow" || row["world"] != "realizable" {
-		t.Errorf("results --json: %v / %v", first, row)
+	checkManifest(t, manifestOf(t, lines[0]), "results")
+	if row := decodeExact[resultsRow](t, lines[1]); row.Learner != "chow" || row.World != "realizable" {
+		t.Errorf("results --json: %+v", row)
 	}
 	usageFails(t, "unknown learner", "results", "--learners", "chow,nope")
 	usageFails(t, "listed twice", "results", "--learners", "chow,chow")

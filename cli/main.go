@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/sq"
 )
 
@@ -192,6 +193,20 @@ type num float64
 
 func (n num) MarshalJSON() ([]byte, error) { return sq.AppendFloat(nil, float64(n)), nil }
 
+// UnmarshalJSON reads what MarshalJSON writes (a number, or "NaN", "+Inf",
+// "-Inf"), so that the typed outputs decode.
+func (n *num) UnmarshalJSON(b []byte) error {
+	var f sq.Floats
+	if err := f.UnmarshalJSON(append(append([]byte{'['}, b...), ']')); err != nil {
+		return err
+	}
+	if len(f) != 1 {
+		return fmt.Errorf("cli: %s is not one number", b)
+	}
+	*n = num(f[0])
+	return nil
+}
+
 func nums(v []float64) []num {
 	out := make([]num, len(v))
 	for i, x := range v {
@@ -200,22 +215,20 @@ func nums(v []float64) []num {
 	return out
 }
 
-// manifest describes the run: command, configuration, seed, sqsim version,
-// Go version and VCS revision (when the binary was built from a checkout).
-func manifest(cmd string, config map[string]any) map[string]any {
-	m := map[string]any{"command": cmd, "config": config, "go": runtime.Version(), "sqsim": version()}
-	if mm := mainModule(); mm != "" {
-		m["main_module"] = mm // a binary of another module calling Main: the VCS fields are its
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				m["vcs_revision"] = s.Value
-			case "vcs.modified":
-				m["vcs_modified"] = s.Value == "true"
-			}
-		}
+// manifest describes a run of cmd with the configuration config (see
+// manifestArgs), without its arguments.
+func manifest(cmd string, config map[string]any) bench.CommandManifest {
+	return manifestArgs(cmd, nil, config)
+}
+
+// manifestArgs describes the run of cmd with args and its configuration
+// config: command, arguments, configuration, seed (config's "seed" when it
+// has one), sqsim version, Go version and VCS revision (see
+// bench.CommandManifest). Every JSON output carries one.
+func manifestArgs(cmd string, args []string, config map[string]any) bench.CommandManifest {
+	m := bench.NewCommandManifest(cmd, args, config)
+	if s, ok := config["seed"].(uint64); ok {
+		m = m.WithSeed(s)
 	}
 	return m
 }
@@ -247,45 +260,11 @@ func printVersion(w io.Writer) error {
 	return nil
 }
 
-// modulePath is sqsim's module path: a binary whose main module is another
-// (a researcher's own main calling Main) finds sqsim among its dependencies.
-const modulePath = "github.com/sqsim/sqsim"
+// version is sqsim's module version in this binary (bench.SqsimVersion).
+func version() string { return bench.SqsimVersion() }
 
-// version is sqsim's module version in this binary: the main module's when
-// the binary is sqsim's own, else the version of the sqsim dependency
-// ("devel" when it is replaced by a directory or not stamped).
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "devel"
-	}
-	v := bi.Main.Version
-	if bi.Main.Path != modulePath && bi.Main.Path != "" {
-		v = ""
-		for _, d := range bi.Deps {
-			if d.Path != modulePath {
-				continue
-			}
-			v = d.Version
-			if d.Replace != nil {
-				v = d.Replace.Version // "" for a directory
-			}
-		}
-	}
-	if v == "" || v == "(devel)" {
-		return "devel"
-	}
-	return v
-}
-
-// mainModule is the main module's path when it is not sqsim (the VCS
-// revision of the build is then that module's), else "".
-func mainModule() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != modulePath {
-		return bi.Main.Path
-	}
-	return ""
-}
+// mainModule is the main module's path when it is not sqsim, else "".
+func mainModule() string { return bench.MainModule() }
 
 // writeJSON writes v as one line of JSON.
 func writeJSON(w io.Writer, v any) error {

@@ -36,36 +36,41 @@ func usageFails(t *testing.T, want string, args ...string) {
 }
 
 func TestLossCommand(t *testing.T) {
-	code, out, _ := runCLI("loss", "--wstar", "1.5,-0.5", "--w", "0.6,0.8", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
+	loss := func(t *testing.T, args ...string) lossOutput {
+		t.Helper()
+		code, out, errs := runCLI(append([]string{"loss", "--json"}, args...)...)
+		if code != 0 {
+			t.Fatalf("loss %v: exit %d: %s", args, code, errs)
+		}
+		res := decodeExact[lossOutput](t, out)
+		checkManifest(t, res.Manifest, "loss")
+		return res
 	}
-	var res map[string]any
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
-	if l, ok := res["loss"].(float64); !ok || math.Abs(l-0.97132697954953062978) > 1e-12 {
-		t.Errorf("loss %v, want 0.97132697954953062978 (theory §2.3)", res["loss"])
-	}
+	t.Run("closed form", func(t *testing.T) {
+		if l := float64(loss(t, "--wstar", "1.5,-0.5", "--w", "0.6,0.8").Loss); math.Abs(l-0.97132697954953062978) > 1e-12 {
+			t.Errorf("loss %v, want 0.97132697954953062978 (theory §2.3)", l)
+		}
+	})
 	// Noise adds its variance; --clip goes through quadrature and a clip far
 	// above every label changes nothing measurable.
-	_, out, _ = runCLI("loss", "--wstar", "1,0", "--w", "0,1", "--noise-var", "0.25", "--json")
-	json.Unmarshal([]byte(out), &res)
-	if l := res["loss"].(float64); math.Abs(l-(1-1/math.Pi+0.25)) > 1e-14 {
-		t.Errorf("loss with noise %v, want 1 - 1/pi + 0.25", l)
-	}
-	_, out, _ = runCLI("loss", "--wstar", "0.6,0.8", "--w", "0.6,0.5", "--clip", "100", "--json")
-	json.Unmarshal([]byte(out), &res)
-	_, out2, _ := runCLI("loss", "--wstar", "0.6,0.8", "--w", "0.6,0.5", "--json")
-	var res2 map[string]any
-	json.Unmarshal([]byte(out2), &res2)
-	if a, b := res["loss"].(float64), res2["loss"].(float64); math.Abs(a-b) > 1e-12 {
-		t.Errorf("clip at 100: %v, unclipped %v", a, b)
-	}
-	code, out, _ = runCLI("loss", "--wstar", "1,0", "--w", "1,0")
-	if code != 0 || !strings.HasPrefix(out, "loss 0") {
-		t.Errorf("human output %q (exit %d)", out, code)
-	}
+	t.Run("noise", func(t *testing.T) {
+		if l := float64(loss(t, "--wstar", "1,0", "--w", "0,1", "--noise-var", "0.25").Loss); math.Abs(l-(1-1/math.Pi+0.25)) > 1e-14 {
+			t.Errorf("loss with noise %v, want 1 - 1/pi + 0.25", l)
+		}
+	})
+	t.Run("clip", func(t *testing.T) {
+		a := loss(t, "--wstar", "0.6,0.8", "--w", "0.6,0.5", "--clip", "100")
+		b := loss(t, "--wstar", "0.6,0.8", "--w", "0.6,0.5")
+		if math.Abs(float64(a.Loss-b.Loss)) > 1e-12 || a.Method != "kink-aware quadrature" || a.Manifest.Config["clip"] != 100.0 {
+			t.Errorf("clip at 100: %+v, unclipped %+v", a, b)
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		code, out, _ := runCLI("loss", "--wstar", "1,0", "--w", "1,0")
+		if code != 0 || !strings.HasPrefix(out, "loss 0") {
+			t.Errorf("human output %q (exit %d)", out, code)
+		}
+	})
 }
 
 func TestLossUsageErrors(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/learners"
 	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
@@ -19,7 +20,7 @@ func init() {
 	register(&command{name: "replay", summary: "re-run a trace's learner against its recorded answers and check every query matches", run: runReplay})
 }
 
-const replayUsage = "TRACE [--learner NAME] [--set key=value ...] [--json]"
+const replayUsage = "TRACE [--learner NAME] [--set key=value ...] [--json] [--out FILE]"
 
 // Replay verdicts.
 const (
@@ -44,9 +45,9 @@ type replayReport struct {
 	Divergence *divReport        `json:"divergence,omitempty"`
 	// LearnerError is the error the learner stopped with, when it is not
 	// the replay's own (for example the recorded budget stopping it again).
-	LearnerError  string         `json:"learner_error,omitempty"`
-	TraceManifest *sq.Manifest   `json:"trace_manifest"`
-	Manifest      map[string]any `json:"manifest"`
+	LearnerError  string                `json:"learner_error,omitempty"`
+	TraceManifest *sq.Manifest          `json:"trace_manifest"`
+	Manifest      bench.CommandManifest `json:"manifest"`
 }
 
 type truncReport struct {
@@ -103,7 +104,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	learnerName := f.String("learner", "", "replay with this learner instead of the trace's (its options are then the trace's tol and --set)")
 	var sets setFlags
 	f.Var(&sets, "set", "a learner option key=value (repeatable), overriding the trace's")
-	asJSON := f.Bool("json", false, "print one JSON object")
+	var o outputFlags
+	bindOutput(f, &o, "")
 	pos, err := parseWithArgs(f, args)
 	if err != nil {
 		return err
@@ -121,9 +123,57 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tr, trunc, err := readReplayTrace(path)
+	if err != nil {
+		return err
+	}
+	m := tr.Manifest
+	name, opts, err := replayLearner(m, *learnerName, setOpts)
+	if err != nil {
+		return err
+	}
+	rep, err := replayRun(tr, trunc, name, opts)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("replay: %s: %w", path, err)
+	}
+	rep.Trace = path
+	conf := map[string]any{"trace": path, "learner": name}
+	for k, v := range setOpts {
+		conf["set."+k] = v
+	}
+	rep.Manifest = manifestArgs("replay", args, conf).WithSeed(tr.Manifest.Seed)
+	w, err := o.open("replay", stdout)
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		err = writeJSON(w, rep)
+	} else {
+		err = printReplay(w, rep)
+	}
+	// The report is written (and --out committed) whatever the verdict.
+	if err := o.close("replay", err); err != nil {
+		return err
+	}
+	switch rep.Verdict {
+	case verdictIdentical, verdictPrefix:
+		return nil
+	case verdictLeftover:
+		return fmt.Errorf("replay: %s: %d recorded entries left over: the learner stopped after %d of %d", path, rep.Leftover, rep.Reproduced, rep.Records)
+	}
+	return fmt.Errorf("replay: %s: %s", path, divLine(rep.Divergence))
+}
+
+// readReplayTrace reads the trace at path: its manifest and its entries
+// (a truncated last line is reported in trunc, not as an error).
+func readReplayTrace(path string) (sq.Trace, *sq.TruncatedError, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return usagef("replay: %v", err)
+		return sq.Trace{}, nil, usagef("replay: %v", err)
 	}
 	tr, err := sq.ReadTraceManifest(file)
 	file.Close()
@@ -131,50 +181,58 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	switch {
 	case errors.As(err, &trunc):
 		if tr.Manifest == nil {
-			return fmt.Errorf("replay: %s: %w", path, err)
+			return tr, nil, fmt.Errorf("replay: %s: %w", path, err)
 		}
 	case err != nil:
-		return fmt.Errorf("replay: %s: %w", path, err)
+		return tr, nil, fmt.Errorf("replay: %s: %w", path, err)
 	}
-	m := tr.Manifest
-	if m == nil {
-		return fmt.Errorf("replay: %s is a version %d trace, which has no manifest: replay needs a version %d trace", path, tr.Version, sq.TraceVersion)
+	if tr.Manifest == nil {
+		return tr, nil, fmt.Errorf("replay: %s is a version %d trace, which has no manifest: replay needs a version %d trace", path, tr.Version, sq.TraceVersion)
 	}
+	return tr, trunc, nil
+}
 
-	// The learner, as recorded (or as overridden).
+// replayLearner is the learner to replay and its options: the trace's, or
+// override (with the trace's tol), with the options of set on top.
+func replayLearner(m *sq.Manifest, override string, set learners.Options) (string, learners.Options, error) {
 	name, opts := m.Learner.Name, learners.Options{}
 	for k, v := range m.Learner.Options {
 		opts[k] = v
 	}
-	if *learnerName != "" && *learnerName != name {
-		name, opts = *learnerName, learners.Options{}
+	if override != "" && override != name {
+		name, opts = override, learners.Options{}
 		if t, ok := m.Learner.Options["tol"]; ok {
 			opts["tol"] = t
 		}
 	} else if !m.Learner.Registered {
-		return fmt.Errorf("replay: the trace's learner %q was supplied by Go code, not registered, so it cannot be rebuilt: give --learner", name)
+		return "", nil, fmt.Errorf("replay: the trace's learner %q was supplied by Go code, not registered, so it cannot be rebuilt: give --learner", name)
 	}
-	for k, v := range setOpts {
+	for k, v := range set {
 		opts[k] = v
 	}
 	if _, ok := learners.Lookup(name); !ok {
-		return fmt.Errorf("replay: the trace's learner %q is not registered in this sqsim (known: %s): give --learner", name, strings.Join(learners.Names(), ", "))
+		return "", nil, fmt.Errorf("replay: the trace's learner %q is not registered in this sqsim (known: %s): give --learner", name, strings.Join(learners.Names(), ", "))
 	}
+	return name, opts, nil
+}
+
+// replayRun runs the learner name against the recorded answers of tr,
+// under the recorded floor and budget, and compares the ledger of the run
+// with the trace's.
+func replayRun(tr sq.Trace, trunc *sq.TruncatedError, name string, opts learners.Options) (replayReport, error) {
+	m := tr.Manifest
 	l, err := learners.New(name, opts)
 	if err != nil {
-		return usagef("replay: %v", err)
+		return replayReport{}, usagef("replay: %v", err)
 	}
 	setting, err := m.SettingValue()
 	if err != nil {
-		return fmt.Errorf("replay: %s: the manifest's setting: %w", path, err)
+		return replayReport{}, fmt.Errorf("the manifest's setting: %w", err)
 	}
 	stream, ok := m.Streams["learner"]
 	if !ok {
-		return fmt.Errorf("replay: %s: the manifest names no learner stream", path)
+		return replayReport{}, fmt.Errorf("the manifest names no learner stream")
 	}
-
-	// The stack: the recorded answers, the recorded floor and budget, and
-	// a fresh ledger to compare with the trace.
 	rp := oracle.Replay(tr.Entries)
 	if m.MinTol > 0 {
 		rp.WithMinTol(m.MinTol)
@@ -190,32 +248,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	_, lerr := l.Learn(s)
 
 	rep := cmp.report(rp, trunc)
-	rep.Trace, rep.Learner, rep.Options, rep.TraceManifest = path, name, opts, m
+	rep.Learner, rep.Options, rep.TraceManifest = name, opts, m
 	if lerr != nil && !errors.Is(lerr, oracle.ErrReplay) {
 		rep.LearnerError = lerr.Error()
 	}
 	if err := ledger.Err(); err != nil && rep.LearnerError == "" {
 		rep.LearnerError = err.Error()
 	}
-	conf := map[string]any{"trace": path, "learner": name}
-	for k, v := range setOpts {
-		conf["set."+k] = v
-	}
-	rep.Manifest = manifest("replay", conf)
-	if *asJSON {
-		if err := writeJSON(stdout, rep); err != nil {
-			return err
-		}
-	} else if err := printReplay(stdout, rep); err != nil {
-		return err
-	}
-	switch rep.Verdict {
-	case verdictIdentical, verdictPrefix:
-		return nil
-	case verdictLeftover:
-		return fmt.Errorf("replay: %s: %d recorded entries left over: the learner stopped after %d of %d", path, rep.Leftover, rep.Reproduced, rep.Records)
-	}
-	return fmt.Errorf("replay: %s: %s", path, divLine(rep.Divergence))
+	return rep, nil
 }
 
 // replayCompare compares the entries of the replayed run, as the ledger

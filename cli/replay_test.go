@@ -35,19 +35,14 @@ func writeLines(t *testing.T, lines [][]byte) string {
 	return path
 }
 
-func replayJSON(t *testing.T, wantCode int, args ...string) map[string]any {
+func replayJSON(t *testing.T, wantCode int, args ...string) replayReport {
 	t.Helper()
 	code, out, errs := runCLI(append([]string{"replay", "--json"}, args...)...)
 	if code != wantCode {
 		t.Fatalf("replay %v: exit %d, want %d (stderr %q, stdout %q)", args, code, wantCode, errs, out)
 	}
-	var res map[string]any
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
-	if _, ok := res["manifest"]; !ok {
-		t.Errorf("replay --json lacks \"manifest\": %s", out)
-	}
+	res := decodeExact[replayReport](t, out)
+	checkManifest(t, res.Manifest, "replay")
 	return res
 }
 
@@ -91,13 +86,13 @@ func TestReplayIdentical(t *testing.T) {
 	}{
 		{"gd, noise oracle", []string{"--learner", "gd", "--d", "4", "--oracle", "noise", "--set", "steps=5"}},
 		{"glmtron, sample oracle", []string{"--learner", "glmtron", "--d", "3", "--oracle", "sample", "--tol", "0.1"}},
-		{"noisy world with infinite label range", []string{"--learner", "chow", "--d", "3", "--dist", "noisy"}},
+		{"noisy world with infinite label range", []string{"--learner", "chow", "--d", "3", "--world", "noisy"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path, lines := learnTrace(t, 0, c.args...)
 			res := replayJSON(t, 0, path)
-			if res["verdict"] != "bit identical" || int(res["records"].(float64)) != len(lines)-2 || res["leftover"].(float64) != 0 {
-				t.Errorf("replay: %v", res)
+			if res.Verdict != "bit identical" || res.Records != len(lines)-2 || res.Leftover != 0 {
+				t.Errorf("replay: %+v", res)
 			}
 			code, out, _ := runCLI("replay", path)
 			if code != 0 || !strings.Contains(out, "bit identical") {
@@ -112,8 +107,8 @@ func TestReplayIdentical(t *testing.T) {
 func TestReplayBudget(t *testing.T) {
 	path, _ := learnTrace(t, 1, "--d", "5", "--max-queries", "3")
 	res := replayJSON(t, 0, path)
-	if res["verdict"] != "bit identical" || res["records"].(float64) != 3 || !strings.Contains(res["learner_error"].(string), "max_queries") {
-		t.Errorf("replay: %v", res)
+	if res.Verdict != "bit identical" || res.Records != 3 || !strings.Contains(res.LearnerError, "max_queries") {
+		t.Errorf("replay: %+v", res)
 	}
 }
 
@@ -122,19 +117,19 @@ func TestReplayBudget(t *testing.T) {
 // early leaves answers over. Both exit 1.
 func TestReplayDiverges(t *testing.T) {
 	path, lines := learnTrace(t, 0, "--learner", "gd", "--d", "4", "--oracle", "noise", "--set", "steps=5")
-	n := float64(len(lines) - 2)
+	n := len(lines) - 2
 	t.Run("a different step size", func(t *testing.T) {
 		res := replayJSON(t, 1, path, "--set", "step=0.123")
-		d, _ := res["divergence"].(map[string]any)
-		if res["verdict"] != "diverged" || d == nil || d["what"] != "fingerprint" || d["seq"].(float64) < 1 || d["expected"] == nil {
-			t.Errorf("replay: %v", res)
+		d := res.Divergence
+		if res.Verdict != "diverged" || d == nil || d.What != "fingerprint" || d.Seq < 1 || d.Expected == nil {
+			t.Errorf("replay: %+v", res)
 		}
 	})
 	t.Run("more steps than recorded", func(t *testing.T) {
 		res := replayJSON(t, 1, path, "--set", "steps=6")
-		d, _ := res["divergence"].(map[string]any)
-		if res["verdict"] != "diverged" || d == nil || d["beyond"] != true || d["seq"].(float64) != n {
-			t.Errorf("replay: %v", res)
+		d := res.Divergence
+		if res.Verdict != "diverged" || d == nil || !d.Beyond || d.Seq != n {
+			t.Errorf("replay: %+v", res)
 		}
 		code, out, errs := runCLI("replay", path, "--set", "steps=6")
 		if code != 1 || !strings.Contains(errs, "after the trace's") || !strings.Contains(out, "diverged") {
@@ -143,14 +138,14 @@ func TestReplayDiverges(t *testing.T) {
 	})
 	t.Run("fewer steps: answers left over", func(t *testing.T) {
 		res := replayJSON(t, 1, path, "--set", "steps=3")
-		if res["verdict"] != "answers left over" || res["leftover"].(float64) != n-3 {
-			t.Errorf("replay: %v", res)
+		if res.Verdict != "answers left over" || res.Leftover != n-3 {
+			t.Errorf("replay: %+v", res)
 		}
 	})
 	t.Run("another learner", func(t *testing.T) {
 		res := replayJSON(t, 1, path, "--learner", "chow")
-		if res["learner"] != "chow" || res["verdict"] == "bit identical" {
-			t.Errorf("replay: %v", res)
+		if res.Learner != "chow" || res.Verdict == "bit identical" {
+			t.Errorf("replay: %+v", res)
 		}
 	})
 }
@@ -166,11 +161,10 @@ func TestReplayDamagedTrace(t *testing.T) {
 		cut := append(append([][]byte(nil), lines[:len(lines)-1]...), lines[len(lines)-1][:30])
 		path := writeLines(t, cut)
 		res := replayJSON(t, 0, path)
-		tr, _ := res["truncated"].(map[string]any)
-		d, _ := res["divergence"].(map[string]any)
-		if res["verdict"] != "prefix bit identical" || tr == nil || tr["line"].(float64) != float64(len(lines)) || tr["complete"].(float64) != float64(n-1) ||
-			d == nil || d["beyond"] != true {
-			t.Errorf("replay: %v", res)
+		tr, d := res.Truncated, res.Divergence
+		if res.Verdict != "prefix bit identical" || tr == nil || tr.Line != len(lines) || tr.Complete != n-1 ||
+			d == nil || !d.Beyond {
+			t.Errorf("replay: %+v", res)
 		}
 		code, out, _ := runCLI("replay", path)
 		if code != 0 || !strings.Contains(out, "partial last line") || !strings.Contains(out, "beyond the truncated trace") {
