@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/sqsim/sqsim/sq/gauss"
 )
 
 // Fit is the least-squares line log y = Intercept + Slope log x through a
@@ -79,9 +81,27 @@ func FitLogLog(x, y []float64) (Fit, error) {
 }
 
 // TQuantile is the p-quantile of Student's t distribution with nu degrees
-// of freedom.
+// of freedom: gonum's inverse incomplete beta up to nu = 1e3, beyond which
+// it loses digits (2e-10 at nu = 1e5, 1.6e-7 relative at nu = 1e9), the Cornish-Fisher
+// expansion in 1/nu about the normal quantile (Abramowitz and Stegun
+// 26.7.5; its first omitted term is below 1e-13 there).
 func TQuantile(p, nu float64) float64 {
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(p)
+	if nu <= 1e3 {
+		return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: nu}.Quantile(p)
+	}
+	return tCornishFisher(p, nu)
+}
+
+// tCornishFisher is the Cornish-Fisher expansion of the t quantile to
+// order nu^-4.
+func tCornishFisher(p, nu float64) float64 {
+	z := gauss.Quantile(p)
+	z2 := z * z
+	g1 := (z2 + 1) * z / 4
+	g2 := ((5*z2+16)*z2 + 3) * z / 96
+	g3 := (((3*z2+19)*z2+17)*z2 - 15) * z / 384
+	g4 := ((((79*z2+776)*z2+1482)*z2-1920)*z2 - 945) * z / 92160
+	return z + (g1+(g2+(g3+g4/nu)/nu)/nu)/nu
 }
 
 // mean is the mean of v, by a compensated two-pass sum.

@@ -362,7 +362,7 @@ func Format(path string) (string, error) {
 
 // Render draws the series (see Lines) and encodes the figure on w in
 // format "png" or "svg". The bytes depend only on the arguments.
-func Render(w io.Writer, format string, series []Series, opts Options) ([]Fit, error) {
+func Render(w io.Writer, format string, series []Series, opts Options) (fits []Fit, err error) {
 	if format != "png" && format != "svg" {
 		return nil, fmt.Errorf("%w: unknown figure format %q, want png or svg", ErrFigure, format)
 	}
@@ -370,6 +370,14 @@ func Render(w io.Writer, format string, series []Series, opts Options) ([]Fit, e
 	if err != nil {
 		return nil, err
 	}
+	// gonum/plot panics on some inputs (a value its log scale cannot
+	// place); check rules out the ones known, and this turns any other
+	// into an error rather than a crash of the caller.
+	defer func() {
+		if r := recover(); r != nil {
+			fits, err = nil, fmt.Errorf("%w: gonum/plot could not draw the figure: %v", ErrFigure, r)
+		}
+	}()
 	width, height := opts.Width, opts.Height
 	if width == 0 {
 		width = DefaultWidth

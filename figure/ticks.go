@@ -17,7 +17,7 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
 	}
-	decades := math.Log10(max / min)
+	decades := math.Log10(max) - math.Log10(min) // max/min can overflow
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
 	step := 1
 	if decades > 12 {
@@ -61,8 +61,10 @@ func tickLabel(v float64, e int) string {
 func pad(a *plot.Axis, log bool) {
 	const f = 0.04
 	if log {
-		r := math.Pow(a.Max/a.Min, f)
-		a.Min, a.Max = a.Min/r, a.Max*r
+		lmin, lmax := math.Log(a.Min), math.Log(a.Max)
+		d := (lmax - lmin) * f
+		a.Min = math.Max(math.Exp(lmin-d), math.SmallestNonzeroFloat64*(1<<52)) // the smallest normal
+		a.Max = math.Min(math.Exp(lmax+d), math.MaxFloat64)
 		return
 	}
 	d := (a.Max - a.Min) * f
