@@ -86,7 +86,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	if conv == (figure.Convention{}) {
 		return usagef("plot: --summary-suffixes %q names no suffix", *suffixes)
 	}
-	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, Convention: conv}
+	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, Convention: conv, LogX: opts.LogX, LogY: opts.LogY}
 	tab, err := figure.ReadFile(*in)
 	if err != nil {
 		if errors.Is(err, figure.ErrFigure) {

@@ -48,6 +48,10 @@ type Spec struct {
 	// Convention names the summary columns; the zero value means
 	// DefaultConvention.
 	Convention Convention
+	// LogX and LogY say the axis will be logarithmic: Build then refuses
+	// a value <= 0 on it (an error bar's ends included), naming the line
+	// and key.
+	LogX, LogY bool
 }
 
 // Columns are the keys Build resolved: the y column actually plotted and
@@ -132,6 +136,7 @@ func Build(t *Table, spec Spec) ([]Series, error) {
 		return nil, err
 	}
 	type point struct{ x, y, lo, hi float64 }
+	bars := cols.Err != "" || cols.Lo != ""
 	groups := map[string][]point{}
 	var names []string
 	for _, r := range t.Rows {
@@ -164,6 +169,15 @@ func Build(t *Table, spec Spec) ([]Series, error) {
 				return nil, fmt.Errorf("%w: %s: line %d: %s = %v is outside its interval [%s, %s] = [%v, %v]", ErrFigure, t.Source, r.Line, cols.Y, p.y, cols.Lo, cols.Hi, p.lo, p.hi)
 			}
 		}
+		for _, v := range []struct {
+			log bool
+			key string
+			v   float64
+		}{{spec.LogX, spec.X, p.x}, {spec.LogY, cols.Y, p.y}, {spec.LogY && bars, errKey(cols, "low"), p.lo}, {spec.LogY && bars, errKey(cols, "high"), p.hi}} {
+			if v.log && !(v.v > 0) {
+				return nil, fmt.Errorf("%w: %s: line %d: %s is %v, which a log axis cannot show (want > 0)", ErrFigure, t.Source, r.Line, v.key, v.v)
+			}
+		}
 		g := ""
 		if spec.Group != "" {
 			v, ok := r.Values[spec.Group]
@@ -178,7 +192,6 @@ func Build(t *Table, spec Spec) ([]Series, error) {
 		groups[g] = append(groups[g], p)
 	}
 	sortGroups(names)
-	bars := cols.Err != "" || cols.Lo != ""
 	out := make([]Series, 0, len(names))
 	for _, g := range names {
 		pts := groups[g]
@@ -199,6 +212,20 @@ func Build(t *Table, spec Spec) ([]Series, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// errKey names the column of an error bar's low or high end.
+func errKey(c Columns, end string) string {
+	switch {
+	case c.Err != "" && end == "low":
+		return c.Y + " - " + c.Err
+	case c.Err != "":
+		return c.Y + " + " + c.Err
+	case end == "low":
+		return c.Lo
+	default:
+		return c.Hi
+	}
 }
 
 // finite reads a finite number.

@@ -206,6 +206,8 @@ func TestBuild(t *testing.T) {
 			{"hex is not a number", "a,b\n1,0x10\n", Spec{X: "a", Y: "b"}, "not a number"},
 			{"NaN", "a,b\n1,NaN\n", Spec{X: "a", Y: "b"}, "line 2: b is NaN, want a finite number"},
 			{"negative error", "a,b,e\n1,2,-1\n", Spec{X: "a", Y: "b", YErr: "e"}, "want >= 0"},
+			{"zero on a log x axis", "a,b\n1,2\n0,2\n", Spec{X: "a", Y: "b", LogX: true}, "line 3: a is 0, which a log axis cannot show"},
+			{"error bar end on a log y axis", "a,b,e\n1,2,3\n", Spec{X: "a", Y: "b", YErr: "e", LogY: true}, "line 2: b - e is -1, which a log axis"},
 			{"y outside its interval", "a,b_mean,b_ci95_lo,b_ci95_hi\n1,5,1,2\n", Spec{X: "a", Y: "b"}, "outside its interval"},
 		} {
 			tab, err := ReadCSV(strings.NewReader(c.in), "s.csv")
