@@ -46,3 +46,30 @@ func Example() {
 	// gd: slope 1.000
 	// search: slope 2.000
 }
+
+// Loss per step of gradient descent through two oracles on a log y axis,
+// with the noisy oracle's bound as a dashed reference line: the API the
+// demo's figures use, with series made in code.
+func ExampleWrite() {
+	dir, err := os.MkdirTemp("", "figure")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	exact := figure.Series{Name: "exact oracle"}
+	noisy := figure.Series{Name: "noise oracle, tau = 1e-3"}
+	for step := 1; step <= 30; step++ {
+		exact.X, exact.Y = append(exact.X, float64(step)), append(exact.Y, math.Pow(0.5, float64(step)))
+		noisy.X, noisy.Y = append(noisy.X, float64(step)), append(noisy.Y, math.Pow(0.5, float64(step))+1e-5)
+	}
+	bound := figure.Series{Name: "bound 1e-5", X: []float64{1, 30}, Y: []float64{1e-5, 1e-5}, Reference: true}
+	_, err = figure.Write(filepath.Join(dir, "loss.png"), []figure.Series{exact, noisy, bound}, figure.Options{
+		Title:  "gradient descent on a realizable ReLU",
+		XLabel: figure.Label("step"), YLabel: figure.Label("loss"),
+		LogY: true,
+	})
+	fmt.Println(err)
+	// Output:
+	// <nil>
+}
