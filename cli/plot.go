@@ -28,7 +28,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	in := f.String("in", "", "the data: JSON Lines records (a first manifest line is skipped; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
 	x := f.String("x", "", "the key plotted on the x axis")
 	y := f.String("y", "", "the key plotted on the y axis; a summary's KEY_mean when the data has no column KEY")
-	group := f.String("group", "", "one line per value of this key (e.g. learner, k); default: one line")
+	group := f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
 	logS := f.String("log", "", "logarithmic axes: x, y or x,y; on a log-log plot each line's least-squares slope and its 95% interval (t-based on the residuals) is printed and shown in the legend")
 	yerr := f.String("yerr", "auto", "error bars: auto (Y+lo and Y+hi of --summary-suffixes, when the data has both), none, a column E (y ± E, e.g. loss_sd) or two columns LO,HI (the interval's ends)")
 	suffixes := f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends)")

@@ -16,8 +16,13 @@ import (
 	"strings"
 )
 
-// MaxLineBytes is the longest JSON Lines record ReadTable accepts.
-const MaxLineBytes = 16 << 20
+// MaxLineBytes is the longest JSON Lines record the readers accept, and
+// MaxRows the most records (a figure of more points than MaxPoints could
+// not be drawn in seconds anyway).
+const (
+	MaxLineBytes = 16 << 20
+	MaxRows      = MaxPoints
+)
 
 // Table is a data file read into rows of named values.
 type Table struct {
@@ -149,6 +154,9 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 		if _, ok := obj["trace"]; ok && isFirst {
 			continue
 		}
+		if len(t.Rows) == MaxRows {
+			return nil, fmt.Errorf("%w: %s: more than %d records (line %d); plot a summary", ErrFigure, source, MaxRows, line)
+		}
 		vals := make(map[string]string, len(obj))
 		keys := make([]string, 0, len(obj))
 		for k, raw := range obj {
@@ -221,6 +229,9 @@ func ReadCSV(r io.Reader, source string) (*Table, error) {
 			return nil, csvErr(source, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(t.Rows) == MaxRows {
+			return nil, fmt.Errorf("%w: %s: more than %d rows (line %d); plot a summary", ErrFigure, source, MaxRows, line)
+		}
 		vals := make(map[string]string, len(rec))
 		for i, v := range rec {
 			if v = strings.TrimSpace(v); v != "" {
