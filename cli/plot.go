@@ -31,7 +31,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	group := f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
 	logS := f.String("log", "", "logarithmic axes: x, y or x,y; on a log-log plot each line's least-squares slope and its 95% interval (t-based on the residuals) is printed and shown in the legend")
 	yerr := f.String("yerr", "auto", "error bars: auto (Y+lo and Y+hi of --summary-suffixes, when the data has both), none, a column E (y ± E, e.g. loss_sd) or two columns LO,HI (the interval's ends)")
-	suffixes := f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends)")
+	suffixes := f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends); when not given, also _ci_lo,_ci_hi, _lo,_hi and nested JSON (m.mean, m.ci95.0, m.ci95.1) are tried")
 	title := f.String("title", "", "the figure's title")
 	xlabel := f.String("xlabel", "", "the x axis label (default: the key's quantity and unit, e.g. d -> \"dimension d\")")
 	ylabel := f.String("ylabel", "", "the y axis label (default: the key's quantity and unit, e.g. cost -> \"sample cost sum (B/tau)^2\")")
@@ -86,7 +86,10 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	if conv == (figure.Convention{}) {
 		return usagef("plot: --summary-suffixes %q names no suffix", *suffixes)
 	}
-	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, Convention: conv, LogX: opts.LogX, LogY: opts.LogY}
+	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, LogX: opts.LogX, LogY: opts.LogY}
+	if f.set("summary-suffixes") {
+		spec.Convention = conv // else the default and its fallbacks (see go doc figure)
+	}
 	tab, err := figure.ReadFile(*in)
 	if err != nil {
 		if errors.Is(err, figure.ErrFigure) {
@@ -131,7 +134,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		if name == "" {
 			name = cols.Y
 		}
-		fmt.Fprintf(tw, "%s: %s (%d points)\n", name, fit, fit.N)
+		fmt.Fprintf(tw, "%s: %s\n", name, fit)
 	}
 	return tw.Err()
 }

@@ -37,7 +37,7 @@ func TestPlotCommand(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		want := "learner = chow: slope 2.000 [2.000, 2.000] (3 points)\nlearner = gd: slope 1.000 [1.000, 1.000] (3 points)\n"
+		want := "learner = chow: slope 2.000 [2.000, 2.000] n=3\nlearner = gd: slope 1.000 [1.000, 1.000] n=3\n"
 		if stdout != want {
 			t.Errorf("stdout %q, want %q", stdout, want)
 		}
@@ -87,6 +87,15 @@ func TestPlotCommand(t *testing.T) {
 		code, stdout, stderr := runCLI("plot", "--in", in, "--x", "d", "--y", "loss", "--group", "learner", "--out", filepath.Join(dir, "l.png"))
 		if code != 0 || stdout != "" {
 			t.Errorf("exit %d, stdout %q, stderr %q: want 0 and nothing printed", code, stdout, stderr)
+		}
+	})
+	t.Run("nested JSON summary", func(t *testing.T) {
+		in := writePlotInput(t, "summary.jsonl", `{"manifest":{}}`+"\n"+
+			`{"learner":"gd","d":5,"queries":{"mean":100,"ci95":[90,110]}}`+"\n"+
+			`{"learner":"gd","d":10,"queries":{"mean":400,"ci95":[390,410]}}`+"\n")
+		code, stdout, stderr := runCLI("plot", "--in", in, "--x", "d", "--y", "queries", "--log", "x,y", "--out", filepath.Join(dir, "n.svg"))
+		if code != 0 || stdout != "queries.mean: slope 2.000 n=2 (no interval)\n" {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
 	})
 	t.Run("help has an example", func(t *testing.T) {

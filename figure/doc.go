@@ -21,7 +21,8 @@
 //
 // # Input files
 //
-// JSON Lines: one flat JSON object per line. A first line that carries a
+// JSON Lines: one JSON object per line, nested objects and arrays read as
+// dotted keys (m.mean, m.ci95.0). A first line that carries a
 // "manifest" or "trace" key (the manifest line sqsim's writers put first)
 // is skipped, and so is any later line whose only key is "manifest" (shard
 // files concatenated); blank lines are skipped. Numbers are read as written;
@@ -36,7 +37,12 @@
 // columns m_mean, m_ci95_lo and m_ci95_hi (and others such as m_sd). With
 // the default [Convention], --y m plots the column m when the table has it,
 // else m_mean; error bars are drawn from m_ci95_lo/m_ci95_hi when both
-// columns exist. The suffixes are fields of [Convention], so a summary
+// columns exist. With the zero Convention other common spellings are
+// tried after these: m_ci_lo/m_ci_hi, m_lo/m_hi, and for a nested JSON
+// summary ({"m":{"mean":..., "ci95":[lo, hi]}}, read as m.mean, m.ci95.0,
+// m.ci95.1) m.mean with m.ci95.0/m.ci95.1, m.ci95_lo/m.ci95_hi, m.ci_lo/
+// m.ci_hi, m.ci.0/m.ci.1 or m.lo/m.hi. The suffixes are fields of
+// [Convention], so a summary
 // written with other names (m_avg, m_lo, m_hi) needs no code change, and
 // [Spec.YErr] can name the columns outright: one column e (a symmetric
 // error, y ± e, e.g. m_sd) or two columns lo,hi (absolute bounds).

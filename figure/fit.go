@@ -26,12 +26,13 @@ type Fit struct {
 	N int
 }
 
-// String is the fit as the legend shows it: "slope 2.010 [1.950, 2.070]".
+// String is the fit as the legend shows it: "slope 2.010 [1.950, 2.070]
+// n=4", the interval the 95% one; "slope 2.000 n=2 (no interval)".
 func (f Fit) String() string {
 	if math.IsInf(f.Lo, -1) {
-		return fmt.Sprintf("slope %.3f (2 points, no interval)", f.Slope)
+		return fmt.Sprintf("slope %.3f n=%d (no interval)", f.Slope, f.N)
 	}
-	return fmt.Sprintf("slope %.3f [%.3f, %.3f]", f.Slope, f.Lo, f.Hi)
+	return fmt.Sprintf("slope %.3f [%.3f, %.3f] n=%d", f.Slope, f.Lo, f.Hi, f.N)
 }
 
 // FitLogLog fits log y against log x by least squares. It needs at least

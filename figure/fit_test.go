@@ -40,7 +40,7 @@ func TestFitLogLog(t *testing.T) {
 		if math.Abs(f.Slope-3) > 1e-14 || !math.IsInf(f.Lo, -1) || !math.IsInf(f.Hi, 1) {
 			t.Errorf("fit %+v: want slope 3 and an unbounded interval", f)
 		}
-		if got := f.String(); got != "slope 3.000 (2 points, no interval)" {
+		if got := f.String(); got != "slope 3.000 n=2 (no interval)" {
 			t.Errorf("String() = %q", got)
 		}
 	})

@@ -126,7 +126,7 @@ func TestRenderSVG(t *testing.T) {
 		t.Errorf("root element %q, want svg", root)
 	}
 	all := strings.Join(texts, "\n")
-	for _, want := range []string{"queries against d", "dimension d", "queries", "gd: slope 1.000 [1.000, 1.000]", "search: slope 2.000 [2.000, 2.000]", "bound d^2", "10", "20"} {
+	for _, want := range []string{"queries against d", "dimension d", "queries", "gd: slope 1.000 [1.000, 1.000] n=4", "search: slope 2.000 [2.000, 2.000] n=4", "bound d^2", "10", "20"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("SVG text lacks %q; has %q", want, texts)
 		}

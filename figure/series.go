@@ -34,6 +34,19 @@ type Convention struct {
 // m_mean with its 95% interval m_ci95_lo, m_ci95_hi.
 var DefaultConvention = Convention{Mean: "_mean", Lo: "_ci95_lo", Hi: "_ci95_hi"}
 
+// fallbackIntervals are the error-bar suffixes tried after the default
+// convention's, in order, when a Spec leaves Convention zero: other
+// spellings of a summary's interval (m_ci_lo, m.ci95.0 from a nested
+// {"m":{"ci95":[lo,hi]}}, ...).
+var fallbackIntervals = [][2]string{
+	{"_ci_lo", "_ci_hi"}, {"_lo", "_hi"},
+	{".ci95_lo", ".ci95_hi"}, {".ci95.0", ".ci95.1"}, {".ci_lo", ".ci_hi"}, {".ci.0", ".ci.1"}, {".lo", ".hi"},
+}
+
+// fallbackMeans are the mean suffixes tried after "_mean" when a Spec
+// leaves Convention zero.
+var fallbackMeans = []string{".mean"}
+
 // Spec says which columns of a table to plot.
 type Spec struct {
 	// X and Y are the keys of the axes (Y resolved by the convention).
@@ -64,7 +77,8 @@ type Columns struct {
 // error naming a key the table does not have.
 func Resolve(t *Table, spec Spec) (Columns, error) {
 	conv := spec.Convention
-	if conv == (Convention{}) {
+	defaulted := conv == (Convention{})
+	if defaulted {
 		conv = DefaultConvention
 	}
 	var c Columns
@@ -80,19 +94,44 @@ func Resolve(t *Table, spec Spec) (Columns, error) {
 		c.Y = spec.Y
 		if b, ok := strings.CutSuffix(spec.Y, conv.Mean); ok && conv.Mean != "" {
 			base = b
+		} else if defaulted {
+			for _, m := range fallbackMeans {
+				if b, ok := strings.CutSuffix(spec.Y, m); ok {
+					base = b
+					break
+				}
+			}
 		}
 	case conv.Mean != "" && t.Has(spec.Y+conv.Mean):
 		c.Y = spec.Y + conv.Mean
 	default:
-		return c, missingKey(t, "y", spec.Y)
+		found := false
+		if defaulted {
+			for _, m := range fallbackMeans {
+				if t.Has(spec.Y + m) {
+					c.Y, found = spec.Y+m, true
+					break
+				}
+			}
+		}
+		if !found {
+			return c, missingKey(t, "y", spec.Y)
+		}
 	}
 	if spec.Group != "" && !t.Has(spec.Group) {
 		return c, missingKey(t, "group", spec.Group)
 	}
 	switch e := strings.TrimSpace(spec.YErr); e {
 	case "", "auto":
-		if conv.Lo != "" && conv.Hi != "" && t.Has(base+conv.Lo) && t.Has(base+conv.Hi) {
-			c.Lo, c.Hi = base+conv.Lo, base+conv.Hi
+		pairs := [][2]string{{conv.Lo, conv.Hi}}
+		if defaulted {
+			pairs = append(pairs, fallbackIntervals...)
+		}
+		for _, p := range pairs {
+			if p[0] != "" && p[1] != "" && t.Has(base+p[0]) && t.Has(base+p[1]) {
+				c.Lo, c.Hi = base+p[0], base+p[1]
+				break
+			}
 		}
 	case "none":
 	default:

@@ -35,8 +35,8 @@ type Table struct {
 }
 
 // Row is one record: its values as text (JSON numbers as written, JSON
-// strings unquoted, other JSON values as their JSON text) and its line in
-// the input, for errors.
+// strings unquoted, null as "null"; nested objects and arrays flattened
+// to dotted keys, see ReadJSONLines) and its line in the input, for errors.
 type Row struct {
 	Line   int
 	Values map[string]string
@@ -128,8 +128,11 @@ func sniff(br *bufio.Reader) string {
 	return "csv"
 }
 
-// ReadJSONLines reads one flat JSON object per line (see the package
-// documentation for the lines skipped). source names the input in errors.
+// ReadJSONLines reads one JSON object per line (see the package
+// documentation for the lines skipped). A nested object or array is
+// flattened to dotted keys: {"queries":{"mean":3,"ci95":[2,4]}} gives the
+// keys queries.mean, queries.ci95.0 and queries.ci95.1. source names the
+// input in errors.
 func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 	t := &Table{Source: source}
 	seen := map[string]bool{}
@@ -158,10 +161,10 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 			return nil, fmt.Errorf("%w: %s: more than %d records (line %d); plot a summary", ErrFigure, source, MaxRows, line)
 		}
 		vals := make(map[string]string, len(obj))
-		keys := make([]string, 0, len(obj))
-		for k, raw := range obj {
+		flatten("", obj, vals)
+		keys := make([]string, 0, len(vals))
+		for k := range vals {
 			keys = append(keys, k)
-			vals[k] = rawText(raw)
 		}
 		sort.Strings(keys) // a deterministic column order (map order is random)
 		for _, k := range keys {
@@ -182,6 +185,37 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 		return nil, fmt.Errorf("%w: %s has no records", ErrFigure, source)
 	}
 	return t, nil
+}
+
+// flatten puts the values of obj in vals under their keys, the values of
+// a nested object under "key.inner" and of an array under "key.0",
+// "key.1", ... (so {"queries":{"mean":3}} is read as queries.mean = 3).
+func flatten(prefix string, obj map[string]json.RawMessage, vals map[string]string) {
+	for k, raw := range obj {
+		flattenValue(prefix+k, raw, vals)
+	}
+}
+
+func flattenValue(key string, raw json.RawMessage, vals map[string]string) {
+	if len(raw) > 0 {
+		switch raw[0] {
+		case '{':
+			var inner map[string]json.RawMessage
+			if json.Unmarshal(raw, &inner) == nil {
+				flatten(key+".", inner, vals)
+				return
+			}
+		case '[':
+			var inner []json.RawMessage
+			if json.Unmarshal(raw, &inner) == nil {
+				for i, v := range inner {
+					flattenValue(key+"."+strconv.Itoa(i), v, vals)
+				}
+				return
+			}
+		}
+	}
+	vals[key] = rawText(raw)
 }
 
 // rawText is a JSON value as text: a string unquoted, null as "null",

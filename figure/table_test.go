@@ -191,6 +191,38 @@ func TestBuild(t *testing.T) {
 			}
 		})
 	}
+	t.Run("nested JSON summary", func(t *testing.T) {
+		in := `{"manifest":{}}` + "\n" + `{"group":{"learner":"gd","d":5},"queries":{"mean":100,"sd":3,"ci95":[90,110]}}` + "\n"
+		tab, err := ReadJSONLines(strings.NewReader(in), "summary.jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, y := range []string{"queries", "queries.mean"} {
+			s, err := Build(tab, Spec{X: "group.d", Y: y, Group: "group.learner"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []Series{{Name: "group.learner = gd", X: []float64{5}, Y: []float64{100}, Lo: []float64{90}, Hi: []float64{110}}}
+			if diff := cmp.Diff(want, s); diff != "" {
+				t.Errorf("--y %s: series (-want +got):\n%s", y, diff)
+			}
+		}
+	})
+	t.Run("fallback interval names", func(t *testing.T) {
+		tab, _ := ReadCSV(strings.NewReader("d,loss_mean,loss_ci_lo,loss_ci_hi\n1,2,1,3\n"), "s.csv")
+		s, err := Build(tab, Spec{X: "d", Y: "loss"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]float64{1}, s[0].Lo); diff != "" {
+			t.Errorf("lo (-want +got):\n%s", diff)
+		}
+		// An explicit convention tries its own names only.
+		s, err = Build(tab, Spec{X: "d", Y: "loss", Convention: DefaultConvention})
+		if err != nil || s[0].Lo != nil {
+			t.Errorf("explicit convention: lo %v, err %v; want no error bars", s[0].Lo, err)
+		}
+	})
 	t.Run("errors", func(t *testing.T) {
 		for _, c := range []struct {
 			name, in string
