@@ -22,10 +22,12 @@
 // # Input files
 //
 // JSON Lines: one JSON object per line, nested objects and arrays read as
-// dotted keys (m.mean, m.ci95.0). A first line that carries a
-// "manifest" or "trace" key (the manifest line sqsim's writers put first)
-// is skipped, and so is any later line whose only key is "manifest" (shard
-// files concatenated); blank lines are skipped. Numbers are read as written;
+// dotted keys (m.mean, m.ci95.0). Manifest lines are skipped wherever they
+// are (shard files concatenated): a line whose keys are only manifest,
+// trace and version (sqsim's {"manifest":{...}} first line, a trace's
+// {"trace":"sqsim","version":2,"manifest":{...}}); a record that carries
+// its manifest among its data (a single run's --json output) is a record.
+// Blank lines are skipped. Numbers are read as written;
 // the strings "NaN", "+Inf", "-Inf" (sqsim's encoding of non-finite
 // values) are read as such and refused where a value is plotted.
 // CSV: a header line naming the columns, then one row per line; an empty

@@ -14,6 +14,7 @@ var labels = map[string]string{
 	"d":              "dimension d",
 	"k":              "support size k",
 	"step":           "step",
+	"seq":            "query number",
 	"steps":          "steps",
 	"survivors":      "surviving supports",
 	"eps":            "target excess loss eps",

@@ -138,7 +138,7 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 	seen := map[string]bool{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<16), MaxLineBytes)
-	line, first := 0, true
+	line := 0
 	for sc.Scan() {
 		line++
 		b := bytes.TrimSpace(sc.Bytes())
@@ -149,12 +149,7 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 		if err := json.Unmarshal(b, &obj); err != nil || obj == nil {
 			return nil, fmt.Errorf("%w: %s: line %d is not a JSON object (want one flat object per line)", ErrFigure, source, line)
 		}
-		isFirst := first
-		first = false
-		if _, ok := obj["manifest"]; ok && (isFirst || len(obj) == 1) {
-			continue
-		}
-		if _, ok := obj["trace"]; ok && isFirst {
+		if isHeader(obj) {
 			continue
 		}
 		if len(t.Rows) == MaxRows {
@@ -185,6 +180,25 @@ func ReadJSONLines(r io.Reader, source string) (*Table, error) {
 		return nil, fmt.Errorf("%w: %s has no records", ErrFigure, source)
 	}
 	return t, nil
+}
+
+// isHeader reports whether a line is a manifest line rather than a
+// record: every key is manifest, trace or version ({"manifest":{...}} of
+// sqsim's JSON Lines writers, {"trace":"sqsim","version":2,"manifest":...}
+// of a trace). A record that carries its manifest among its data (the
+// --json output of a single run) is a record.
+func isHeader(obj map[string]json.RawMessage) bool {
+	_, m := obj["manifest"]
+	_, t := obj["trace"]
+	if !m && !t {
+		return false
+	}
+	for k := range obj {
+		if k != "manifest" && k != "trace" && k != "version" {
+			return false
+		}
+	}
+	return true
 }
 
 // flatten puts the values of obj in vals under their keys, the values of

@@ -44,8 +44,8 @@ func TestReadJSONLines(t *testing.T) {
 			t.Fatalf("rows %v, err %v; want one row", tab, err)
 		}
 	})
-	t.Run("manifest with data on a later line is data", func(t *testing.T) {
-		tab, err := ReadJSONLines(strings.NewReader(`{"a":1}`+"\n"+`{"manifest":{},"a":2}`+"\n"), "t")
+	t.Run("a record carrying its manifest is data", func(t *testing.T) {
+		tab, err := ReadJSONLines(strings.NewReader(`{"manifest":{},"a":1}`+"\n"+`{"manifest":{},"a":2}`+"\n"), "t")
 		if err != nil || len(tab.Rows) != 2 {
 			t.Fatalf("rows %v, err %v; want two rows", tab, err)
 		}
