@@ -25,7 +25,7 @@ printed and shown in the legend):
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("plot", "--in FILE --x KEY --y KEY [--group KEY] [--log x,y] [--yerr auto|none|KEY|LO,HI] [--title T] --out FIG.png|FIG.svg", stdout)
-	in := f.String("in", "", "the data: JSON Lines records (a first manifest line is skipped; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
+	in := f.String("in", "", "the data: JSON Lines records (manifest lines skipped, nested objects read as dotted keys; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
 	x := f.String("x", "", "the key plotted on the x axis")
 	y := f.String("y", "", "the key plotted on the y axis; a summary's KEY_mean when the data has no column KEY")
 	group := f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
