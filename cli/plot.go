@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sqsim/sqsim/figure"
+)
+
+func init() {
+	register(&command{name: "plot", summary: "plot y against x from sweep results or a summary (JSON Lines or CSV): PNG or SVG, log axes, fitted slopes", run: runPlot})
+}
+
+const plotExample = `
+example (queries against d on log-log axes, one line per learner, error
+bars from the summary's queries_ci95_lo/queries_ci95_hi, fitted slopes
+printed and shown in the legend):
+
+  sqsim plot --in DIR/summary.csv --x d --y queries --group learner --log x,y --out queries.svg
+`
+
+func runPlot(args []string, stdout, stderr io.Writer) error {
+	f := newFlags("plot", "--in FILE --x KEY --y KEY [--group KEY] [--log x,y] [--yerr auto|none|KEY|LO,HI] [--title T] --out FIG.png|FIG.svg", stdout)
+	in := f.String("in", "", "the data: JSON Lines records (manifest lines skipped, nested objects read as dotted keys; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
+	x := f.String("x", "", "the key plotted on the x axis")
+	y := f.String("y", "", "the key plotted on the y axis; a summary's KEY_mean when the data has no column KEY")
+	group := f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
+	logS := f.String("log", "", "logarithmic axes: x, y or x,y; on a log-log plot each line's least-squares slope and its 95% interval (t-based on the residuals) is printed and shown in the legend")
+	yerr := f.String("yerr", "auto", "error bars: auto (Y+lo and Y+hi of --summary-suffixes, when the data has both), none, a column E (y ± E, e.g. loss_sd) or two columns LO,HI (the interval's ends)")
+	suffixes := f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends); when not given, also _ci_lo,_ci_hi, _lo,_hi and nested JSON (m.mean, m.ci95.0, m.ci95.1) are tried")
+	title := f.String("title", "", "the figure's title")
+	xlabel := f.String("xlabel", "", "the x axis label (default: the key's quantity and unit, e.g. d -> \"dimension d\")")
+	ylabel := f.String("ylabel", "", "the y axis label (default: the key's quantity and unit, e.g. cost -> \"sample cost sum (B/tau)^2\")")
+	width := f.Float64("width", figure.DefaultWidth, "width in points (1/72 inch); a PNG has width*96/72 pixels")
+	height := f.Float64("height", figure.DefaultHeight, "height in points (1/72 inch)")
+	legend := f.String("legend", "auto", "the legend's corner: auto (the one with the fewest points near it), top-right, top-left, bottom-right or bottom-left")
+	noFit := f.Bool("no-fit", false, "no fitted slopes on a log-log plot")
+	out := f.String("out", "", "the figure: a file ending in .png or .svg (written to a temporary file and renamed, so an existing file is replaced only by a complete figure)")
+	asJSON := f.Bool("json", false, "print the fitted slopes as JSON Lines (group, slope, intercept, lo, hi, n) instead of text")
+	if err := f.parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, plotExample)
+		}
+		return err
+	}
+	for _, r := range []struct{ name, v string }{{"in", *in}, {"x", *x}, {"y", *y}, {"out", *out}} {
+		if strings.TrimSpace(r.v) == "" {
+			return usagef("plot: --%s is required (sqsim plot --in FILE --x KEY --y KEY --out FIG.svg)", r.name)
+		}
+	}
+	format, err := figure.Format(*out)
+	if err != nil {
+		return usagef("plot: --out %q: want a file name ending in .png or .svg", *out)
+	}
+	opts := figure.Options{Title: *title, XLabel: *xlabel, YLabel: *ylabel, Width: *width, Height: *height, NoFit: *noFit}
+	switch *legend {
+	case "auto":
+	case "top-right", "top-left", "bottom-right", "bottom-left":
+		opts.Legend = *legend
+	default:
+		return usagef("plot: --legend %q, want auto, top-right, top-left, bottom-right or bottom-left", *legend)
+	}
+	if opts.LogX, opts.LogY, err = parseLogAxes(*logS); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"width", *width}, {"height", *height}} {
+		if err := checkFinite(c.name, c.v); err != nil {
+			return err
+		}
+		if !(c.v >= 72 && c.v <= 7200) {
+			return usagef("plot: --%s %v, want 72 to 7200 points (1 to 100 inches)", c.name, c.v)
+		}
+	}
+	parts := strings.Split(*suffixes, ",")
+	if len(parts) != 3 {
+		return usagef("plot: --summary-suffixes %q, want three comma-separated suffixes MEAN,LO,HI like _mean,_ci95_lo,_ci95_hi", *suffixes)
+	}
+	conv := figure.Convention{Mean: strings.TrimSpace(parts[0]), Lo: strings.TrimSpace(parts[1]), Hi: strings.TrimSpace(parts[2])}
+	if conv == (figure.Convention{}) {
+		return usagef("plot: --summary-suffixes %q names no suffix", *suffixes)
+	}
+	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, LogX: opts.LogX, LogY: opts.LogY}
+	if f.set("summary-suffixes") {
+		spec.Convention = conv // else the default and its fallbacks (see go doc figure)
+	}
+	tab, err := figure.ReadFile(*in)
+	if err != nil {
+		if errors.Is(err, figure.ErrFigure) {
+			return usagef("plot: --in: %v", err)
+		}
+		return fmt.Errorf("plot: %w", err)
+	}
+	cols, err := figure.Resolve(tab, spec)
+	if err != nil {
+		return usagef("plot: %v", err)
+	}
+	series, err := figure.Build(tab, spec)
+	if err != nil {
+		return usagef("plot: %v", err)
+	}
+	if opts.XLabel == "" {
+		opts.XLabel = figure.Label(*x)
+	}
+	if opts.YLabel == "" {
+		opts.YLabel = figure.Label(cols.Y)
+	}
+	var buf bytes.Buffer
+	fits, err := figure.Render(&buf, format, series, opts)
+	if err != nil {
+		if errors.Is(err, figure.ErrFigure) {
+			return usagef("plot: %s: %v", *in, err)
+		}
+		return fmt.Errorf("plot: %w", err)
+	}
+	if err := writeFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	tw := newErrWriter(stdout)
+	for _, fit := range fits {
+		if *asJSON {
+			if err := writeJSON(tw, map[string]any{"group": fit.Group, "slope": num(fit.Slope), "intercept": num(fit.Intercept), "lo": num(fit.Lo), "hi": num(fit.Hi), "n": fit.N}); err != nil {
+				return err
+			}
+			continue
+		}
+		name := fit.Group
+		if name == "" {
+			name = cols.Y
+		}
+		fmt.Fprintf(tw, "%s: %s\n", name, fit)
+	}
+	return tw.Err()
+}
+
+// parseLogAxes reads --log: "", "none", "x", "y", "x,y" (or "xy", "y,x").
+func parseLogAxes(s string) (logX, logY bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "none" {
+		return false, false, nil
+	}
+	if s == "xy" || s == "yx" {
+		return true, true, nil
+	}
+	for _, p := range strings.Split(s, ",") {
+		switch strings.TrimSpace(p) {
+		case "x":
+			if logX {
+				return false, false, usagef("plot: --log %q names x twice", s)
+			}
+			logX = true
+		case "y":
+			if logY {
+				return false, false, usagef("plot: --log %q names y twice", s)
+			}
+			logY = true
+		default:
+			return false, false, usagef("plot: --log %q, want x, y or x,y", s)
+		}
+	}
+	return logX, logY, nil
+}
