@@ -21,6 +21,10 @@ func TestEveryJSONCarriesTheManifest(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "trace.jsonl")
 	records := filepath.Join(dir, "records.jsonl")
+	plotIn := filepath.Join(dir, "plot.jsonl")
+	if err := os.WriteFile(plotIn, []byte(`{"manifest":{}}`+"\n"+`{"d":4,"queries":16}`+"\n"+`{"d":8,"queries":64}`+"\n"+`{"d":16,"queries":256}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		command string // as the manifest names it
 		args    []string
@@ -38,6 +42,7 @@ func TestEveryJSONCarriesTheManifest(t *testing.T) {
 		{"hardness game", []string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "0.01", "--learner", "random", "--set", "budget=5", "--records", records}, false, false},
 		{"hardness curve", []string{"hardness", "curve", "--k", "2", "--dims", "2=6,8"}, true, false},
 		{"hardness escape", []string{"hardness", "escape", "--k", "2", "--d", "8", "--seeds", "1", "--max-steps", "50"}, true, false},
+		{"plot", []string{"plot", "--in", plotIn, "--x", "d", "--y", "queries", "--log", "x,y", "--out", filepath.Join(dir, "plot.svg")}, true, false},
 		{"hardness lpn", []string{"hardness", "lpn", "--d", "4", "--k", "2", "--oracle", "exact"}, false, false},
 	}
 	t.Run("every command has a case", func(t *testing.T) {

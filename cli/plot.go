@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/figure"
 )
 
@@ -40,7 +41,7 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	legend := f.String("legend", "auto", "the legend's corner: auto (the one with the fewest points near it), top-right, top-left, bottom-right or bottom-left")
 	noFit := f.Bool("no-fit", false, "no fitted slopes on a log-log plot")
 	out := f.String("out", "", "the figure: a file ending in .png or .svg (written to a temporary file and renamed, so an existing file is replaced only by a complete figure)")
-	asJSON := f.Bool("json", false, "print the fitted slopes as JSON Lines (group, slope, intercept, lo, hi, n) instead of text")
+	asJSON := f.Bool("json", false, "print JSON Lines: a manifest line, then the fitted slopes (group, slope, intercept, lo, hi, n), instead of text")
 	if err := f.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, plotExample)
@@ -123,13 +124,21 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("plot: %w", err)
 	}
 	tw := newErrWriter(stdout)
-	for _, fit := range fits {
-		if *asJSON {
-			if err := writeJSON(tw, map[string]any{"group": fit.Group, "slope": num(fit.Slope), "intercept": num(fit.Intercept), "lo": num(fit.Lo), "hi": num(fit.Hi), "n": fit.N}); err != nil {
+	if *asJSON {
+		conf := map[string]any{"in": *in, "x": *x, "y": cols.Y, "out": *out}
+		f.Visit(func(fl *flag.Flag) { conf[fl.Name] = fl.Value.String() })
+		jl, err := bench.NewJSONL(tw, manifestArgs("plot", args, conf))
+		if err != nil {
+			return err
+		}
+		for _, fit := range fits {
+			if err := jl.Write(plotFit{fit.Group, num(fit.Slope), num(fit.Intercept), num(fit.Lo), num(fit.Hi), fit.N}); err != nil {
 				return err
 			}
-			continue
 		}
+		return tw.Err()
+	}
+	for _, fit := range fits {
 		name := fit.Group
 		if name == "" {
 			name = cols.Y
@@ -165,4 +174,15 @@ func parseLogAxes(s string) (logX, logY bool, err error) {
 		}
 	}
 	return logX, logY, nil
+}
+
+// plotFit is a fitted log-log slope in plot --json's JSON Lines (after the
+// manifest line).
+type plotFit struct {
+	Group     string `json:"group"`
+	Slope     num    `json:"slope"`
+	Intercept num    `json:"intercept"`
+	Lo        num    `json:"lo"`
+	Hi        num    `json:"hi"`
+	N         int    `json:"n"`
 }

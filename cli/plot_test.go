@@ -63,16 +63,16 @@ func TestPlotCommand(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			lines := strings.Split(strings.TrimSpace(stdout), "\n")
-			if len(lines) != 2 {
-				t.Fatalf("stdout %q, want two JSON lines", stdout)
+			if len(lines) != 3 || !strings.HasPrefix(lines[0], `{"manifest":`) {
+				t.Fatalf("stdout %q, want a manifest line and two fit lines", stdout)
 			}
 			var fit struct {
 				Group         string
 				Slope, Lo, Hi float64
 				N             int
 			}
-			if err := json.Unmarshal([]byte(lines[1]), &fit); err != nil || fit.Group != "learner = gd" || fit.N != 3 || fit.Slope < 0.999999 || fit.Slope > 1.000001 {
-				t.Errorf("fit line %q (%v): want gd's slope 1 over 3 points", lines[1], err)
+			if err := json.Unmarshal([]byte(lines[2]), &fit); err != nil || fit.Group != "learner = gd" || fit.N != 3 || fit.Slope < 0.999999 || fit.Slope > 1.000001 {
+				t.Errorf("fit line %q (%v): want gd's slope 1 over 3 points", lines[2], err)
 			}
 			var err error
 			if files[i], err = os.ReadFile(out); err != nil {
