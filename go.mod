@@ -7,3 +7,5 @@ require (
 	golang.org/x/sys v0.50.0
 	gonum.org/v1/gonum v0.17.0
 )
+
+require github.com/BurntSushi/toml v1.6.0 // indirect
