@@ -127,7 +127,7 @@ type Group struct {
 	Failed  int
 	Metrics []MetricSummary
 	// games
-	Identified                 int
+	Identified                  int
 	SuccessRate, SuccLo, SuccHi float64
 }
 

@@ -100,7 +100,7 @@ func (p *Progress) line(now time.Time) string {
 	}
 	eta := "?"
 	if rate > 0 {
-		eta = (time.Duration(float64(p.total-p.done)/rate*float64(time.Second))).Round(time.Second).String()
+		eta = (time.Duration(float64(p.total-p.done) / rate * float64(time.Second))).Round(time.Second).String()
 	}
 	return fmt.Sprintf("%d/%d done, %d failed, %.3g cells/s, ETA %s", p.done, p.total, p.failed, rate, eta)
 }
