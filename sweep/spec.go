@@ -17,6 +17,7 @@ import (
 	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/hardness"
 	"github.com/sqsim/sqsim/learners"
+	"github.com/sqsim/sqsim/world"
 )
 
 // ErrSpec is the sentinel of every refused spec: a TOML syntax error, an
@@ -186,6 +187,12 @@ func (s *Spec) check(loc *locator) error {
 		}
 		seen[c.Key] = c.Block
 		if err := s.checkCell(c); err != nil {
+			if errors.Is(err, learners.ErrOption) && len(c.Options) > 0 {
+				return loc.errf(toml.Key{"learner_options", c.Learner}, "[learner_options.%s], cell %s: %v", c.Learner, c.Key, err)
+			}
+			if len(c.WorldOp) > 0 && errors.Is(err, world.ErrModel) {
+				return loc.errf(toml.Key{"world_options", c.World}, "[world_options.%s], cell %s: %v", c.World, c.Key, err)
+			}
 			return loc.errAt(loc.blockLine(c.Block), toml.Key{"grid"}, "[[grid]] block %d, cell %s: %v", c.Block+1, c.Key, err)
 		}
 	}
