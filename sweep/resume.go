@@ -185,12 +185,8 @@ func openShard(path string, man sq.Manifest) (*os.File, error) {
 			f.Close()
 			return nil, err
 		}
-		if err := f.Sync(); err != nil {
-			f.Close()
-			return nil, err
-		}
 	}
-	return f, nil
+	return f, nil // the manifest line is fsynced with the first records (see SyncPolicy)
 }
 
 // lastNewline returns the offset just past the last '\n' of f (0 if none).

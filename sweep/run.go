@@ -118,7 +118,7 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan Cell)
-	results := make(chan Record, o.Workers)
+	results := make(chan Record, 4*o.Workers)
 	var wg sync.WaitGroup
 	for range min(o.Workers, len(todo)) {
 		wg.Add(1)
@@ -143,37 +143,62 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 
 	var werr error
 	lastSync := time.Now()
-	buf := make([]byte, 0, 4096)
+	buf := make([]byte, 0, 1<<16)
+	// Each record is written as soon as it arrives; records that arrive
+	// together (cells that finish while the last write was under way) go
+	// out in one write(2), so the file only ever ends with whole lines
+	// (or, if the process is killed mid-write, a partial last line, which
+	// resume cuts off).
+	pending := make([]Record, 0, 64)
 	for rec := range results {
+		pending = append(pending[:0], rec)
+	drain:
+		for len(pending) < cap(pending) {
+			select {
+			case r, ok := <-results:
+				if !ok {
+					break drain
+				}
+				pending = append(pending, r)
+			default:
+				break drain
+			}
+		}
 		if werr != nil {
 			continue // drain
 		}
-		b, err := json.Marshal(rec)
-		if err != nil {
-			werr = fmt.Errorf("record of %s: %w", rec.Key, err)
-			cancel()
-			continue
+		buf = buf[:0]
+		for i := range pending {
+			b, err := json.Marshal(&pending[i])
+			if err != nil {
+				werr = fmt.Errorf("record of %s: %w", pending[i].Key, err)
+				break
+			}
+			buf = append(append(buf, b...), '\n')
 		}
-		buf = append(append(buf[:0], b...), '\n')
-		if _, err := f.Write(buf); err != nil { // one write(2): the line is whole or absent
-			werr = fmt.Errorf("writing %s: %w", stats.File, err)
-			cancel()
-			continue
+		if werr == nil {
+			if _, err := f.Write(buf); err != nil {
+				werr = fmt.Errorf("writing %s: %w", stats.File, err)
+			}
 		}
-		if o.SyncEvery < 0 || time.Since(lastSync) >= o.SyncEvery {
+		if werr == nil && (o.SyncEvery < 0 || time.Since(lastSync) >= o.SyncEvery) {
 			if err := f.Sync(); err != nil {
 				werr = fmt.Errorf("fsync %s: %w", stats.File, err)
-				cancel()
-				continue
 			}
 			lastSync = time.Now()
 		}
-		if rec.Done() {
-			stats.Done++
-		} else {
-			stats.Failed++
+		if werr != nil {
+			cancel()
+			continue
 		}
-		prog.Add(!rec.Done())
+		for i := range pending {
+			if pending[i].Done() {
+				stats.Done++
+			} else {
+				stats.Failed++
+			}
+			prog.Add(!pending[i].Done())
+		}
 		if o.MaxFails > 0 && stats.Failed >= o.MaxFails {
 			cancel()
 		}
