@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sqsim/sqsim/sq"
@@ -120,18 +121,29 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 	jobs := make(chan Cell)
 	results := make(chan Record, 4*o.Workers)
 	var wg sync.WaitGroup
+	var fails atomic.Int64
 	for range min(o.Workers, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for c := range jobs {
-				results <- RunCell(c)
+				if ctx.Err() != nil {
+					continue // stopped (--max-fails, a signal): the cell stays missing
+				}
+				r := RunCell(c)
+				if !r.Done() && o.MaxFails > 0 && int(fails.Add(1)) >= o.MaxFails {
+					cancel()
+				}
+				results <- r
 			}
 		}()
 	}
 	go func() {
 		defer close(jobs)
 		for _, c := range todo {
+			if ctx.Err() != nil {
+				return
+			}
 			select {
 			case jobs <- c:
 			case <-ctx.Done():
@@ -198,9 +210,6 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 				stats.Failed++
 			}
 			prog.Add(!pending[i].Done())
-		}
-		if o.MaxFails > 0 && stats.Failed >= o.MaxFails {
-			cancel()
 		}
 	}
 	if err := f.Sync(); err != nil && werr == nil {
