@@ -53,5 +53,12 @@ func wilson(k, n int) (rate, lo, hi float64) {
 	den := 1 + z*z/nn
 	c := (p + z*z/(2*nn)) / den
 	h := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn)) / den
-	return p, math.Max(0, c-h), math.Min(1, c+h)
+	lo, hi = math.Max(0, c-h), math.Min(1, c+h)
+	if k == 0 {
+		lo = 0 // exactly: the interval's lower end at p = 0 is 0 (c = h up to rounding)
+	}
+	if k == n {
+		hi = 1
+	}
+	return p, lo, hi
 }
