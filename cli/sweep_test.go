@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqsim/sqsim/sweep"
 )
 
 // TestSweepCellEqualsLearn: every cell of the issue's example spec has the
@@ -157,5 +159,32 @@ func TestSweepPlanJSON(t *testing.T) {
 	}
 	if per[0] != 5 || per[1] != 5 || per[2] != 4 || per[3] != 4 {
 		t.Errorf("cells per shard %v, want 5 5 4 4", per)
+	}
+}
+
+// TestSweepDocSpecs: every TOML block of docs/experiments.md is a valid
+// spec; the reference spec has the 47 cells the page says.
+func TestSweepDocSpecs(t *testing.T) {
+	b, err := os.ReadFile("../docs/experiments.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(string(b), "```toml\n")
+	if len(parts) < 2 {
+		t.Fatal("docs/experiments.md has no toml block")
+	}
+	for i, p := range parts[1:] {
+		text, _, ok := strings.Cut(p, "```")
+		if !ok {
+			t.Fatalf("block %d is not closed", i+1)
+		}
+		s, err := sweep.ParseSpec(text)
+		if err != nil {
+			t.Errorf("block %d: %v", i+1, err)
+			continue
+		}
+		if i == 0 && len(s.Plan()) != 47 || !strings.Contains(string(b), "That spec has 47 cells") {
+			t.Errorf("block %d has %d cells; the page says 47", i+1, len(s.Plan()))
+		}
 	}
 }
