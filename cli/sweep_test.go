@@ -188,3 +188,54 @@ func TestSweepDocSpecs(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepGameCellEqualsHardnessGame: a game cell records what `sqsim
+// hardness game --json` prints for the same flags.
+func TestSweepGameCellEqualsHardnessGame(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "g.toml")
+	if err := os.WriteFile(spec, []byte("seeds = [2]\n[[grid]]\nkind = \"game\"\nlearner = [\"sparse\"]\nd = [8]\nk = [2]\ntau = [0.01]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := runCLI("sweep", "run", spec, "--out", dir, "--quiet"); code != 0 {
+		t.Fatalf("sweep run: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "shard-0-of-1.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var rec map[string]any
+	if err := json.Unmarshal([]byte(lines[1]), &rec); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("hardness", "game", "--d", "8", "--k", "2", "--tau", "0.01", "--learner", "sparse", "--seed", "2", "--json")
+	if code != 0 {
+		t.Fatalf("hardness game: %d %s", code, errs)
+	}
+	var want map[string]any
+	if err := json.Unmarshal([]byte(out), &want); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"identified", "queries", "scalar_queries", "survivors", "gave_up"} {
+		if rec[k] != want[k] {
+			t.Errorf("%s: sweep %v, hardness game --json %v", k, rec[k], want[k])
+		}
+	}
+}
+
+func TestSweepMaxFailsExit(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "f.toml")
+	if err := os.WriteFile(spec, []byte("seeds = [1, 2, 3]\n[[grid]]\nlearner = [\"gd\"]\nd = [4]\nmax_queries = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI("sweep", "run", spec, "--out", dir, "--quiet", "--workers", "1", "--max-fails", "1")
+	if code != 1 || out != "" || !strings.Contains(errs, "max-fails 1") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 naming --max-fails", code, out, errs)
+	}
+	code, out, _ = runCLI("sweep", "status", dir)
+	if code != 0 || !strings.Contains(out, "1 failed, 2 missing") || !strings.Contains(out, "budget") && !strings.Contains(out, "queries") {
+		t.Errorf("status: exit %d, %q", code, out)
+	}
+}
