@@ -27,7 +27,7 @@ seeds = [1, 2, 3]
 
 [[grid]]
 learner = ["gd", "chow"]
-world = ["realizable", "clipped"]
+world = ["realizable", "noisy"]
 d = [4, 8]
 oracle = ["noise", "exact"]
 tol = [1e-3]
@@ -46,7 +46,7 @@ seeds = [1]
 
 [[grid]]
 kind = "game"
-seeds = [1, 2]
+seeds = [1]
 learner = ["sparse"]
 d = [6]
 k = [2]

@@ -170,6 +170,15 @@ func (s *Spec) check(loc *locator) error {
 			return err
 		}
 	}
+	// the count before exclusions, without building the cells
+	total := 0.0
+	for i := range s.Grid {
+		n := s.Grid[i].size()
+		total += n
+		if total > MaxCells {
+			return loc.errAt(loc.blockLine(i), toml.Key{"grid"}, "the spec has more than %d cells (sweep.MaxCells) by block %d, which alone has %.4g before exclusions", MaxCells, i+1, n)
+		}
+	}
 	cells, err := s.cells()
 	if err != nil {
 		return err
@@ -199,8 +208,9 @@ func (s *Spec) check(loc *locator) error {
 	return nil
 }
 
-// MaxCells is the most cells a spec may have.
-const MaxCells = 10_000_000
+// MaxCells is the most cells a spec may have (the plan is held in memory,
+// a few hundred bytes a cell).
+const MaxCells = 1_000_000
 
 func optString(v any) (string, error) {
 	switch x := v.(type) {
@@ -382,6 +392,25 @@ func (s *Spec) checkGrid(loc *locator, i int) error {
 		}
 	}
 	return nil
+}
+
+// size is the number of combinations of the block before exclusions.
+func (g *Grid) size() float64 {
+	axes, vals := g.axisValues()
+	zipped := map[string]bool{}
+	n := 1.0
+	for _, z := range g.Zip {
+		n *= float64(len(vals[z[0]]))
+		for _, a := range z {
+			zipped[a] = true
+		}
+	}
+	for _, a := range axes {
+		if !zipped[a] {
+			n *= float64(len(vals[a]))
+		}
+	}
+	return n
 }
 
 // checkCell checks that bench (or the game) accepts the cell, without

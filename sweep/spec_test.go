@@ -119,6 +119,7 @@ func TestSweepSpecRefused(t *testing.T) {
 		{"all excluded", base + "exclude = [{learner = \"gd\"}]\n", []string{"no cells"}},
 		{"game k odd", "seeds = [1]\n[[grid]]\nkind = \"game\"\nlearner = [\"sparse\"]\nd = [6]\nk = [3]\ntau = [0.01]\n", []string{"line 2", "k"}},
 		{"bad kind", base + "kind = \"fit\"\n", []string{"line 5", "kind"}},
+		{"too many cells", "seeds = [" + strings.Repeat("1, ", 999) + "1]\n[[grid]]\nlearner = [\"gd\", \"chow\"]\nd = [" + strings.Repeat("5, ", 999) + "5]\n", []string{"line 2", "more than 1000000 cells", "2e+06"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ParseSpec(c.text)
