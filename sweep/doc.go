@@ -15,7 +15,7 @@
 //	world   = ["realizable"]   # realizable | clipped | noisy | agnostic | halfspace (default realizable)
 //	d       = [5, 10, 20]      # dimensions (required)
 //	oracle  = ["noise"]        # exact | sample | noise | adversarial (default exact)
-//	tol     = [1e-3]           # tolerances (tau is accepted as its other spelling; default bench.DefaultTol of the oracle)
+//	tol     = [1e-3]           # tolerances (default bench.DefaultTol of the oracle)
 //	eps     = [0.01]           # optional: stop at the first iterate of exact loss <= eps (bench.Config.StopAtLoss)
 //	seeds   = [4, 5]           # optional: this block's seeds instead of the top-level ones
 //	max_queries = 1000         # optional: a query budget (a learner that exceeds it fails)

@@ -260,10 +260,10 @@ func (s *Spec) checkGrid(loc *locator, i int) error {
 		if len(g.Oracle) == 0 && loc.gridLine(i, "oracle") == 0 {
 			g.Oracle = []string{"exact"}
 		}
-		if len(g.Tol) == 0 && loc.gridLine(i, "tol") == 0 && len(g.Tau) > 0 {
-			g.Tol, g.Tau = g.Tau, nil // tau is tol's other spelling
+		if loc.gridLine(i, "tau") > 0 {
+			return errf("tau", "tau is a game's tolerance (kind = \"game\"); a learn block's is tol")
 		}
-		if len(g.Tol) == 0 && loc.gridLine(i, "tol") == 0 && loc.gridLine(i, "tau") == 0 {
+		if len(g.Tol) == 0 && loc.gridLine(i, "tol") == 0 {
 			g.Tol = []float64{0} // bench.DefaultTol of the oracle
 		}
 		if len(g.Eps) == 0 && loc.gridLine(i, "eps") == 0 {
@@ -272,14 +272,17 @@ func (s *Spec) checkGrid(loc *locator, i int) error {
 		lens["world"], lens["oracle"], lens["tol"], lens["eps"] = len(g.World), len(g.Oracle), len(g.Tol), len(g.Eps)
 		allowed = []string{"learner", "world", "d", "oracle", "tol", "eps", "seeds"}
 		required = []string{"learner", "d"}
-		for _, k := range []string{"k", "eta", "mode", "tau"} {
+		for _, k := range []string{"k", "eta", "mode"} {
 			if loc.gridLine(i, k) > 0 {
 				return errf(k, "applies to kind = \"game\" blocks only")
 			}
 		}
 	} else {
-		if len(g.Tau) == 0 && loc.gridLine(i, "tau") == 0 && len(g.Tol) > 0 {
-			g.Tau, g.Tol = g.Tol, nil
+		if loc.gridLine(i, "tol") > 0 {
+			if loc.gridLine(i, "tau") > 0 {
+				return errf("tol", "a game block takes tau (its tolerance), not both tau and tol")
+			}
+			g.Tau, g.Tol = g.Tol, nil // tol is accepted as tau's other spelling
 		}
 		if len(g.Eta) == 0 && loc.gridLine(i, "eta") == 0 {
 			g.Eta = []float64{0}
