@@ -194,6 +194,9 @@ func runSweepRun(args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, sweep.ErrDir) {
 			return usagef("sweep run: --out %s: %v", *out, err)
 		}
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("sweep run: interrupted after %d cells (%d done, %d failed, recorded in %s); the same command resumes", st.Done+st.Failed, st.Done, st.Failed, st.File)
+		}
 		if st.Done+st.Failed > 0 {
 			return fmt.Errorf("sweep run: %w (%d done, %d failed in this run, recorded in %s)", err, st.Done, st.Failed, st.File)
 		}
