@@ -118,7 +118,14 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan Cell)
+	// every cell is queued up front (the shard's cells are in memory
+	// already): no feeder goroutine to wake per cell; a stopped sweep's
+	// workers skip what is left
+	jobs := make(chan Cell, len(todo))
+	for _, c := range todo {
+		jobs <- c
+	}
+	close(jobs)
 	results := make(chan Record, 4*o.Workers)
 	var wg sync.WaitGroup
 	var fails atomic.Int64
@@ -138,19 +145,6 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 			}
 		}()
 	}
-	go func() {
-		defer close(jobs)
-		for _, c := range todo {
-			if ctx.Err() != nil {
-				return
-			}
-			select {
-			case jobs <- c:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	go func() { wg.Wait(); close(results) }()
 
 	var werr error
