@@ -9,6 +9,7 @@
 //
 //	name  = "gd-vs-d"          # optional, for people
 //	seeds = [1, 2, 3]          # the default seeds of every block
+//	metrics = ["loss", "queries", "cost"]  # optional: the summary's metrics (default: all)
 //
 //	[[grid]]                   # one block = one cartesian product; blocks are concatenated
 //	learner = ["gd", "chow"]   # registered learners (required)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -86,7 +87,13 @@ func Merge(dir, command string, args []string) (*Merged, error) {
 	if c, ok := first.Config["cells"].(float64); ok {
 		m.Cells = int(c)
 	}
-	m.Summary = summarize(m.Records)
+	var metrics []string
+	if text, ok := first.Config["spec_toml"].(string); ok {
+		if spec, err := ParseSpec(text); err == nil {
+			metrics = spec.Metrics
+		}
+	}
+	m.Summary = summarize(m.Records, metrics)
 	return m, nil
 }
 
@@ -175,7 +182,8 @@ func metric(r *Record, name string) float64 {
 	return math.NaN()
 }
 
-func summarize(recs []Record) []Group {
+// summarize groups recs over seeds; only (nil: all the) metrics are summarized.
+func summarize(recs []Record, only []string) []Group {
 	idx := map[string]int{}
 	var groups []Group
 	var members [][]int
@@ -196,6 +204,15 @@ func summarize(recs []Record) []Group {
 		names := learnMetrics
 		if g.Params.Kind == "game" {
 			names = gameMetrics
+		}
+		if only != nil {
+			var keep []string
+			for _, n := range names {
+				if slices.Contains(only, n) {
+					keep = append(keep, n)
+				}
+			}
+			names = keep
 		}
 		var done []*Record
 		for _, i := range members[j] {

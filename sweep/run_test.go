@@ -404,3 +404,28 @@ func TestSweepShardFromEnv(t *testing.T) {
 		t.Errorf("ParseShard(2/5) = %d, %d, %v", i, n, err)
 	}
 }
+
+func TestSweepSummaryMetrics(t *testing.T) {
+	s := mustSpec(t, "metrics = [\"loss\", \"queries\"]\nseeds = [1, 2]\n[[grid]]\nlearner = [\"chow\"]\nd = [3, 4]\n")
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), s, RunOptions{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Merge(dir, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Summary) != 2 {
+		t.Fatalf("%d groups, want 2", len(m.Summary))
+	}
+	var names []string
+	for _, ms := range m.Summary[0].Metrics {
+		names = append(names, ms.Name)
+	}
+	if diff := cmp.Diff([]string{"loss", "queries"}, names); diff != "" {
+		t.Error(diff)
+	}
+	if g := m.Summary[0]; g.N != 2 || g.Done != 2 || g.Metrics[1].Mean != 1 || g.Metrics[1].SD != 0 {
+		t.Errorf("group %+v: want 2 done, chow's 1 query each", g)
+	}
+}

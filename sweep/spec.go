@@ -30,6 +30,7 @@ var ErrSpec = errors.New("sweep: invalid spec")
 type Spec struct {
 	Name           string                       `toml:"name" json:"name"`
 	Seeds          []uint64                     `toml:"seeds" json:"seeds"`
+	Metrics        []string                     `toml:"metrics" json:"metrics,omitempty"` // the summary's metrics (default: all; records always carry every key)
 	Grid           []Grid                       `toml:"grid" json:"grid"`
 	LearnerOptions map[string]map[string]any    `toml:"learner_options" json:"learner_options,omitempty"`
 	WorldOptions   map[string]map[string]any    `toml:"world_options" json:"world_options,omitempty"`
@@ -100,7 +101,7 @@ func ParseSpec(text string) (*Spec, error) {
 		k := und[0]
 		// learner_options.NAME.KEY and world_options.NAME.KEY decode into
 		// maps; everything else undecoded is a key no struct field names.
-		return nil, loc.errf(k, "unknown key %q (known keys: name, seeds, [[grid]] with %s, [learner_options.NAME], [world_options.NAME])",
+		return nil, loc.errf(k, "unknown key %q (known keys: name, seeds, metrics, [[grid]] with %s, [learner_options.NAME], [world_options.NAME])",
 			k.String(), strings.Join(gridKeys(), ", "))
 	}
 	if err := s.check(loc); err != nil {
@@ -135,6 +136,14 @@ func (s *Spec) check(loc *locator) error {
 	}
 	if loc.defined("seeds") && len(s.Seeds) == 0 {
 		return loc.errf(toml.Key{"seeds"}, "seeds is empty")
+	}
+	if loc.defined("metrics") && len(s.Metrics) == 0 {
+		return loc.errf(toml.Key{"metrics"}, "metrics is empty (leave it out to summarize every metric)")
+	}
+	for _, m := range s.Metrics {
+		if !slices.Contains(learnMetrics, m) && !slices.Contains(gameMetrics, m) {
+			return loc.errf(toml.Key{"metrics"}, "unknown metric %q (known: %s)", m, strings.Join(learnMetrics, ", "))
+		}
 	}
 	s.learnerOpts = map[string]map[string]string{}
 	for name, opts := range s.LearnerOptions {
