@@ -87,10 +87,14 @@ func Merge(dir, command string, args []string) (*Merged, error) {
 	if c, ok := first.Config["cells"].(float64); ok {
 		m.Cells = int(c)
 	}
-	var metrics []string
-	if text, ok := first.Config["spec_toml"].(string); ok {
-		if spec, err := ParseSpec(text); err == nil {
-			metrics = spec.Metrics
+	var metrics []string // the spec's metrics, from the manifest's parsed spec (no re-check of its cells)
+	if sp, ok := first.Config["spec"].(map[string]any); ok {
+		if ms, ok := sp["metrics"].([]any); ok {
+			for _, x := range ms {
+				if name, ok := x.(string); ok {
+					metrics = append(metrics, name)
+				}
+			}
 		}
 	}
 	m.Summary = summarize(m.Records, metrics)
