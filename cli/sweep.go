@@ -147,7 +147,7 @@ func runSweepRun(args []string, stdout, stderr io.Writer) error {
 	workers := f.Int("workers", runtime.GOMAXPROCS(0), "cells run at once")
 	shardS := f.String("shard", "", "run shard i of N (i/N, 0 <= i < N; cells whose plan index is i mod N). Default: from SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT (or _MIN/_MAX), or JOB_COMPLETION_INDEX with SQSIM_SHARDS (or JOB_COMPLETIONS); else 0/1")
 	retry := f.Bool("retry-failed", false, "rerun the cells recorded as failed (cells with no record, or a record cut short by a kill, are always run)")
-	maxFails := f.Int("max-fails", 0, "stop after this many failed cells in this run, exit status 1 (0: no limit)")
+	maxFails := f.Int("max-fails", 0, "stop after this many failed cells in this run, exit status 1 (0: no limit; a run whose failed cells are all recorded exits 0, and sweep status lists them)")
 	quiet := f.Bool("quiet", false, "no progress on stderr")
 	path, err := parseWithArg(f, args, "SPEC (a sweep spec, TOML)")
 	if err != nil {
@@ -208,7 +208,8 @@ func runSweepRun(args []string, stdout, stderr io.Writer) error {
 }
 
 func runSweepStatus(args []string, stdout io.Writer) error {
-	f := newFlags("sweep status", "DIR", stdout)
+	f := newFlags("sweep status", "DIR [--json]", stdout)
+	asJSON := f.Bool("json", false, "print one JSON object: cells, done, failed, missing, per shard, and the failed cells' errors")
 	dir, err := parseWithArg(f, args, "DIR (a sweep's results directory)")
 	if err != nil {
 		return err
@@ -219,6 +220,13 @@ func runSweepStatus(args []string, stdout io.Writer) error {
 			return usagef("sweep status: %v", err)
 		}
 		return fmt.Errorf("sweep status: %w", err)
+	}
+	if *asJSON {
+		shards := make([]map[string]any, len(st.Shards))
+		for i, sh := range st.Shards {
+			shards[i] = map[string]any{"file": filepath.Base(sh.File), "shard": sh.Shard, "shards": sh.Shards, "cells": sh.Cells, "done": sh.Done, "failed": sh.Failed, "missing": sh.Missing}
+		}
+		return writeJSON(stdout, map[string]any{"dir": dir, "cells": st.Cells, "done": st.Done, "failed": st.Failed, "missing": st.Missing, "shards": shards, "errors": st.Errors})
 	}
 	fmt.Fprintf(stdout, "%s: %d cells: %d done, %d failed, %d missing\n", dir, st.Cells, st.Done, st.Failed, st.Missing)
 	for _, sh := range st.Shards {

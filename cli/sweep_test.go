@@ -238,4 +238,12 @@ func TestSweepMaxFailsExit(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1 failed, 2 missing") || !strings.Contains(out, "budget") && !strings.Contains(out, "queries") {
 		t.Errorf("status: exit %d, %q", code, out)
 	}
+	code, out, _ = runCLI("sweep", "status", dir, "--json")
+	var st struct {
+		Cells, Done, Failed, Missing int
+		Errors                       map[string]string
+	}
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || st.Cells != 3 || st.Failed != 1 || st.Missing != 2 || len(st.Errors) != 1 {
+		t.Errorf("status --json: exit %d, %v, %q", code, err, out)
+	}
 }
