@@ -63,7 +63,7 @@
 // # Files
 //
 // Run appends to DIR/shard-I-of-N.jsonl: a manifest line
-// {"manifest": sq.Manifest} whose Config holds the spec (parsed, as text,
+// {"manifest": bench.CommandManifest} whose Config holds the spec (parsed, as text,
 // and its hash), then one Record per cell as it finishes (see SyncPolicy
 // for when the file is fsynced). Resuming reads every shard file of DIR:
 // a key recorded done is skipped, one recorded failed is rerun only with

@@ -12,13 +12,14 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/sq"
 )
 
 // Merged is a results directory merged: one record per key, sorted by key,
 // and the summary over seeds of every cell group.
 type Merged struct {
-	Manifest   sq.Manifest
+	Manifest   bench.CommandManifest
 	Records    []Record // sorted by key; a done record wins over a failed one
 	Summary    []Group  // sorted by group key
 	Files      int      // shard files read
@@ -42,7 +43,7 @@ func Merge(dir, command string, args []string) (*Merged, error) {
 	m := &Merged{}
 	byKey := map[string]int{}
 	var hash string
-	var first *sq.Manifest
+	var first *bench.CommandManifest
 	for _, p := range files {
 		man, err := scanFile(p, func(r Record) error {
 			j, seen := byKey[r.Key]
@@ -77,7 +78,7 @@ func Merge(dir, command string, args []string) (*Merged, error) {
 		m.Files++
 	}
 	sort.Slice(m.Records, func(i, j int) bool { return m.Records[i].Key < m.Records[j].Key })
-	m.Manifest = sq.NewManifest(command, args...)
+	m.Manifest = bench.NewCommandManifest(command, args, nil)
 	m.Manifest.Config = map[string]any{}
 	for _, k := range []string{"spec", "spec_toml", "spec_hash", "cells"} {
 		if v, ok := first.Config[k]; ok {

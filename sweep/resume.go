@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/bench"
 )
 
 // ErrDir is the sentinel of a results directory that cannot be used: a
@@ -33,11 +33,11 @@ func ShardFiles(dir string) ([]string, error) {
 
 // manifestLine is the first line of a shard file and of results.jsonl.
 type manifestLine struct {
-	Manifest *sq.Manifest `json:"manifest"`
+	Manifest *bench.CommandManifest `json:"manifest"`
 }
 
 // specHash returns the spec hash a manifest records ("" if none).
-func specHash(m *sq.Manifest) string {
+func specHash(m *bench.CommandManifest) string {
 	if m == nil || m.Config == nil {
 		return ""
 	}
@@ -48,14 +48,14 @@ func specHash(m *sq.Manifest) string {
 // scanFile reads a shard file: its manifest and every complete record
 // (a line cut short by a kill, with no final newline, is ignored). fn is
 // called per record in file order.
-func scanFile(path string, fn func(Record) error) (*sq.Manifest, error) {
+func scanFile(path string, fn func(Record) error) (*bench.CommandManifest, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
-	var man *sq.Manifest
+	var man *bench.CommandManifest
 	for n := 1; ; n++ {
 		line, err := r.ReadSlice('\n')
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -157,7 +157,7 @@ func hasNewline(path string, size int64) bool {
 // openShard opens shard file path for appending: a partial last line (a
 // record cut short by a kill) is cut off first, and an empty file gets
 // the manifest line.
-func openShard(path string, man sq.Manifest) (*os.File, error) {
+func openShard(path string, man bench.CommandManifest) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/bench"
 )
 
 // ErrMaxFails is returned when a sweep stops after RunOptions.MaxFails
@@ -51,8 +51,8 @@ type RunStats struct {
 // Manifest returns the manifest line's manifest of a run of s: the
 // command, its arguments, and Config holding the spec (parsed and as
 // text), its hash, the shard and the fsync policy.
-func (s *Spec) Manifest(command string, args []string, shard, shards int) sq.Manifest {
-	m := sq.NewManifest(command, args...)
+func (s *Spec) Manifest(command string, args []string, shard, shards int) bench.CommandManifest {
+	m := bench.NewCommandManifest(command, args, nil)
 	var parsed map[string]any
 	if b, err := json.Marshal(s); err == nil {
 		_ = json.Unmarshal(b, &parsed)
