@@ -158,13 +158,57 @@ func hRelu2Ratio(r float64) float64 {
 	return v
 }
 
+// condSpec is the row of the per-feature table of conditional: how a
+// standard feature's integrand is built from the conditional moments (the
+// base parts of condFeature), how many outputs it has, and how it scales
+// with the norm of its direction.
+type condSpec struct {
+	// dirs: the feature has one direction (f.W, split into a condFeature),
+	// one per row (FeatReluRows), or none (1 and x).
+	dirs condDirs
+	// base is the feature's factor at mu = wB.zeta (nil: 1, the feature
+	// does not depend on a direction).
+	base func(cf *condFeature, mu float64) float64
+	// vector: the feature is base * x, with outputs (the span coordinates
+	// of x, then the coordinate along the feature's own e), mapped back to
+	// R^d at the end; xi is the factor of the e coordinate (nil: 0).
+	vector bool
+	xi     func(cf *condFeature, mu float64) float64
+	// degree is the homogeneity in ||w|| (relu 1, relu^2 2, step 0): the
+	// direction is integrated at unit norm and the answer scaled by
+	// ||w||^degree.
+	degree int
+}
+
+type condDirs int
+
+const (
+	dirsNone condDirs = iota
+	dirsOne
+	dirsRows
+)
+
+var condSpecs = map[sq.FeatureKind]condSpec{
+	sq.FeatOne:      {dirs: dirsNone},
+	sq.FeatRelu:     {dirs: dirsOne, base: baseRelu, degree: 1},
+	sq.FeatRelu2:    {dirs: dirsOne, base: baseRelu2, degree: 2},
+	sq.FeatStep:     {dirs: dirsOne, base: baseStep},
+	sq.FeatReluRows: {dirs: dirsRows, base: baseRelu, degree: 1},
+	sq.FeatLinear:   {dirs: dirsNone, vector: true},
+	sq.FeatStepX:    {dirs: dirsOne, base: baseStep, vector: true, xi: baseStepXi},
+	sq.FeatReluX:    {dirs: dirsOne, base: baseRelu, vector: true, xi: baseReluXi, degree: 1},
+}
+
 // conditional computes E[lambda(y) h(x)] for the standard features by
 // integrating over the span of the hidden directions, with the feature's
 // component outside the span integrated in closed form. A feature within
 // rhoMax of the span (w near w*) is integrated as a base part with its kink
 // on the existing break plus a correction in r = mu/c (nearCorrection), so
 // that the transition of width ~theta across the kink is resolved and the
-// error estimate sees it (issue 13).
+// error estimate sees it (issue 13). The feature's kind selects its row of
+// condSpecs; the phases are: split the directions, build the integrand,
+// integrate, add the near corrections, undo the normalization, and map the
+// vector features back to R^d.
 func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	f := &t.Feature
 	k := len(m.basis)
@@ -176,102 +220,121 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	addLine := func(cf condFeature) {
-		// The feature is steep (c small) or kinked (c = 0) across wB.zeta = 0.
-		var kk gauss.Kink
-		if k > 0 {
-			kk.A1 = cf.wB[0]
-		}
-		if k > 1 {
-			kk.A2 = cf.wB[1]
-		}
-		if kk.A1 != 0 || kk.A2 != 0 {
-			kinks = append(kinks, kk)
-		}
+	spec, ok := condSpecs[f.Kind]
+	if !ok {
+		return 0, fmt.Errorf("%w: feature %s", sq.ErrNotExact, f.Kind)
 	}
-	var cfs []condFeature
-	switch f.Kind {
-	case sq.FeatRelu, sq.FeatRelu2, sq.FeatStep, sq.FeatStepX, sq.FeatReluX:
-		cfs = []condFeature{m.split(f.W)}
-	case sq.FeatReluRows:
+	cfs := m.condFeatures(f, spec.dirs)
+	for _, cf := range cfs {
+		kinks = appendFeatureKink(kinks, k, cf)
+	}
+	nOut := 1
+	switch {
+	case spec.dirs == dirsRows:
+		nOut = len(cfs)
+	case spec.vector:
+		nOut = k + 1
+	}
+	val := make([]float64, nOut)
+	eb, err := integrate(k, spec.integrand(lam, cfs, k), nOut, kinks, val)
+	if err != nil {
+		return 0, err
+	}
+	rowErr, eb, err := m.addNearCorrections(&t.Label, f.Kind, cfs, val, eb)
+	if err != nil {
+		return 0, err
+	}
+	eb = spec.rescale(cfs, val, eb, rowErr)
+	if !spec.vector {
+		copy(out, val)
+		return eb, nil
+	}
+	for i := range out {
+		out[i] = 0
+	}
+	for b := 0; b < k; b++ {
+		axpy(val[b], m.basis[b], out)
+	}
+	if spec.xi != nil && cfs[0].c > 0 {
+		axpy(val[k], cfs[0].e, out)
+	}
+	return eb, nil
+}
+
+// condFeatures splits the feature's directions (see condFeature).
+func (m *Model) condFeatures(f *sq.Feature, dirs condDirs) []condFeature {
+	switch dirs {
+	case dirsOne:
+		return []condFeature{m.split(f.W)}
+	case dirsRows:
+		cfs := make([]condFeature, 0, len(f.U))
 		for _, row := range f.U {
 			cfs = append(cfs, m.split(row))
 		}
+		return cfs
 	}
-	for _, cf := range cfs {
-		addLine(cf)
+	return nil
+}
+
+// appendFeatureKink adds the line wB.zeta = 0, across which the feature cf
+// is steep (c small) or kinked (c = 0), to the quadrature's kinks.
+func appendFeatureKink(kinks []gauss.Kink, k int, cf condFeature) []gauss.Kink {
+	var kk gauss.Kink
+	if k > 0 {
+		kk.A1 = cf.wB[0]
 	}
+	if k > 1 {
+		kk.A2 = cf.wB[1]
+	}
+	if kk.A1 != 0 || kk.A2 != 0 {
+		kinks = append(kinks, kk)
+	}
+	return kinks
+}
+
+// integrand returns zeta -> the outputs of the feature's integrand at zeta
+// (the base parts of its conditional moments times the label functional).
+func (s condSpec) integrand(lam func([]float64) float64, cfs []condFeature, k int) func(zeta, o []float64) {
 	mu := func(cf *condFeature, zeta []float64) float64 { return dot(cf.wB, zeta) }
-	var fn func(zeta, o []float64)
-	switch f.Kind {
-	case sq.FeatOne:
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) }
-	case sq.FeatRelu:
-		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseRelu(cf, mu(cf, zeta)) }
-	case sq.FeatRelu2:
-		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseRelu2(cf, mu(cf, zeta)) }
-	case sq.FeatStep:
-		cf := &cfs[0]
-		fn = func(zeta, o []float64) { o[0] = lam(zeta) * baseStep(cf, mu(cf, zeta)) }
-	case sq.FeatReluRows:
-		fn = func(zeta, o []float64) {
+	switch {
+	case s.dirs == dirsRows:
+		return func(zeta, o []float64) {
 			l := lam(zeta)
 			for i := range cfs {
-				o[i] = l * baseRelu(&cfs[i], mu(&cfs[i], zeta))
+				o[i] = l * s.base(&cfs[i], mu(&cfs[i], zeta))
 			}
 		}
-	case sq.FeatLinear:
-		fn = func(zeta, o []float64) {
+	case s.vector && s.base == nil: // x
+		return func(zeta, o []float64) {
 			l := lam(zeta)
 			for b := range zeta {
 				o[b] = l * zeta[b]
 			}
 			o[k] = 0
 		}
-	case sq.FeatStepX:
+	case s.vector: // base(w.x) x
 		cf := &cfs[0]
-		fn = func(zeta, o []float64) {
+		return func(zeta, o []float64) {
 			l := lam(zeta)
 			u := mu(cf, zeta)
-			p := l * baseStep(cf, u)
+			p := l * s.base(cf, u)
 			for b := range zeta {
 				o[b] = p * zeta[b]
 			}
-			o[k] = l * baseStepXi(cf, u)
+			o[k] = l * s.xi(cf, u)
 		}
-	case sq.FeatReluX:
-		cf := &cfs[0]
-		fn = func(zeta, o []float64) {
-			l := lam(zeta)
-			u := mu(cf, zeta)
-			r := l * baseRelu(cf, u)
-			for b := range zeta {
-				o[b] = r * zeta[b]
-			}
-			o[k] = l * baseReluXi(cf, u)
-		}
-	default:
-		return 0, fmt.Errorf("%w: feature %s", sq.ErrNotExact, f.Kind)
+	case s.base == nil: // 1
+		return func(zeta, o []float64) { o[0] = lam(zeta) }
 	}
-	var nOut int
-	switch f.Kind {
-	case sq.FeatReluRows:
-		nOut = len(cfs)
-	case sq.FeatLinear, sq.FeatStepX, sq.FeatReluX:
-		nOut = k + 1
-	default:
-		nOut = 1
-	}
-	val := make([]float64, nOut)
-	eb, err := integrate(k, fn, nOut, kinks, val)
-	if err != nil {
-		return 0, err
-	}
-	// The corrections of the near features.
-	var rowErr []float64
-	if f.Kind == sq.FeatReluRows {
+	cf := &cfs[0]
+	return func(zeta, o []float64) { o[0] = lam(zeta) * s.base(cf, mu(cf, zeta)) }
+}
+
+// addNearCorrections adds the corrections of the near features (see
+// condFeature) to val and their error estimates to eb; for a batch of rows
+// it returns each row's own correction error in rowErr instead.
+func (m *Model) addNearCorrections(l *sq.Label, kind sq.FeatureKind, cfs []condFeature, val []float64, eb float64) (rowErr []float64, ebOut float64, err error) {
+	if kind == sq.FeatReluRows {
 		rowErr = make([]float64, len(cfs))
 	}
 	for i := range cfs {
@@ -279,57 +342,49 @@ func (m *Model) conditional(t *sq.Term, out []float64) (float64, error) {
 		if !cf.near {
 			continue
 		}
-		if f.Kind == sq.FeatReluRows {
+		if kind == sq.FeatReluRows {
 			var v [1]float64
-			e, err := m.nearCorrection(&t.Label, sq.FeatRelu, cf, v[:])
+			e, err := m.nearCorrection(l, sq.FeatRelu, cf, v[:])
 			if err != nil {
-				return 0, err
+				return nil, 0, err
 			}
 			val[i] += v[0]
 			rowErr[i] = e
 			continue
 		}
-		corr := make([]float64, nOut)
-		e, err := m.nearCorrection(&t.Label, f.Kind, cf, corr)
+		corr := make([]float64, len(val))
+		e, err := m.nearCorrection(l, kind, cf, corr)
 		if err != nil {
-			return 0, err
+			return nil, 0, err
 		}
 		for j := range val {
 			val[j] += corr[j]
 		}
 		eb += e
 	}
-	// Undo the normalization of the directions (see condFeature).
-	switch f.Kind {
-	case sq.FeatRelu, sq.FeatReluX:
-		scale(val, cfs[0].scale)
-		eb *= cfs[0].scale
-	case sq.FeatRelu2:
-		scale(val, cfs[0].scale*cfs[0].scale)
-		eb *= cfs[0].scale * cfs[0].scale
-	case sq.FeatReluRows:
+	return rowErr, eb, nil
+}
+
+// rescale undoes the normalization of the directions (see condFeature):
+// it scales val by ||w||^degree and returns the error bound scaled alike
+// (for a batch, the largest of the rows' bounds).
+func (s condSpec) rescale(cfs []condFeature, val []float64, eb float64, rowErr []float64) float64 {
+	switch {
+	case s.degree == 0:
+		return eb
+	case s.dirs == dirsRows:
 		ebs := 0.0
 		for i := range val {
 			val[i] *= cfs[i].scale
 			ebs = math.Max(ebs, (eb+rowErr[i])*cfs[i].scale)
 		}
-		eb = ebs
+		return ebs
+	case s.degree == 1:
+		scale(val, cfs[0].scale)
+		return eb * cfs[0].scale
 	}
-	switch f.Kind {
-	case sq.FeatLinear, sq.FeatStepX, sq.FeatReluX:
-		for i := range out {
-			out[i] = 0
-		}
-		for b := 0; b < k; b++ {
-			axpy(val[b], m.basis[b], out)
-		}
-		if f.Kind != sq.FeatLinear && cfs[0].c > 0 {
-			axpy(val[k], cfs[0].e, out)
-		}
-	default:
-		copy(out, val)
-	}
-	return eb, nil
+	scale(val, cfs[0].scale*cfs[0].scale)
+	return eb * (cfs[0].scale * cfs[0].scale)
 }
 
 // nearCorrection integrates the correction of a near feature cf (see

@@ -68,70 +68,13 @@ func (m *Model) ridge(U [][]float64, gk [][]float64, timesX bool, prod *sq.Term,
 		return 0, fmt.Errorf("%w: the query's rows and the label's directions span %d dimensions; exact quadrature handles at most 2", sq.ErrNotExact, k)
 	}
 	nv := len(m.v)
-	// Kinks of the label function and of the label functional, in the new basis.
-	var kinks []gauss.Kink
-	toLine := func(a []float64, c float64) { // a: coefficients on rows
-		var kk gauss.Kink
-		for i, ai := range a {
-			if k > 0 {
-				kk.A1 += ai * coef[i][0]
-			}
-			if k > 1 {
-				kk.A2 += ai * coef[i][1]
-			}
-		}
-		kk.C = c
-		if kk.A1 != 0 || kk.A2 != 0 {
-			kinks = append(kinks, kk)
-		}
-	}
-	for _, h := range m.kinks {
-		a := make([]float64, len(rows))
-		copy(a, h.A)
-		toLine(a, h.C)
-	}
-	for i, ks := range gk {
-		if i >= len(U) {
-			break
-		}
-		for _, c := range ks {
-			a := make([]float64, len(rows))
-			a[nv+i] = 1
-			toLine(a, c)
-		}
-	}
 	var lab *sq.Label
-	var ybreaks []float64
 	if prod != nil {
 		lab = &prod.Label
-	} else {
-		ybreaks = joint.YBreak
 	}
-	var ts []float64
-	if lab != nil {
-		ts = m.noise.labelBreaks(lab)
-	} else {
-		for _, t := range ybreaks {
-			ts = append(ts, m.noise.labelBreaks(&sq.Label{Kind: sq.LabelAbove, T: t})...)
-		}
-	}
-	if len(ts) > 0 {
-		if len(m.basis) != 1 {
-			return 0, fmt.Errorf("%w: %s: a thresholded label on a model with %d directions", sq.ErrNotExact, m.name, len(m.basis))
-		}
-		// Crossings in the model's own coordinate zeta0 = u.x: the line
-		// sum_b (u . basis_b) zeta_b = zeta0.
-		for _, t := range ts {
-			for _, z := range m.crossings(t) {
-				var kk gauss.Kink
-				kk.A1 = dot(m.basis[0], basis[0])
-				if k > 1 {
-					kk.A2 = dot(m.basis[0], basis[1])
-				}
-				kk.C = z
-				kinks = append(kinks, kk)
-			}
-		}
+	kinks, err := m.ridgeKinks(coef, basis, len(rows), len(U), gk, lab, joint)
+	if err != nil {
+		return 0, err
 	}
 	s := make([]float64, nv)
 	z := make([]float64, len(U))
@@ -177,4 +120,75 @@ func (m *Model) ridge(U [][]float64, gk [][]float64, timesX bool, prod *sq.Term,
 		axpy(val[b], basis[b], out)
 	}
 	return eb, nil
+}
+
+// ridgeKinks returns the lines (points when k = 1) in the coordinates of
+// the orthonormal basis of ridge where the integrand may be non-smooth: the
+// label function's kinks, the kinks gk of the query's rows (row i of U is
+// row nv+i of the rows, whose coefficients on the basis are coef), and the
+// crossings of the label's thresholds (of lab, or of joint's YBreak) for a
+// single-index model. A thresholded label on a model with more directions
+// is an error wrapping sq.ErrNotExact.
+func (m *Model) ridgeKinks(coef, basis [][]float64, nRows, nU int, gk [][]float64, lab *sq.Label, joint *sq.Joint) ([]gauss.Kink, error) {
+	k := len(basis)
+	nv := len(m.v)
+	var kinks []gauss.Kink
+	toLine := func(a []float64, c float64) { // a: coefficients on rows
+		var kk gauss.Kink
+		for i, ai := range a {
+			if k > 0 {
+				kk.A1 += ai * coef[i][0]
+			}
+			if k > 1 {
+				kk.A2 += ai * coef[i][1]
+			}
+		}
+		kk.C = c
+		if kk.A1 != 0 || kk.A2 != 0 {
+			kinks = append(kinks, kk)
+		}
+	}
+	for _, h := range m.kinks {
+		a := make([]float64, nRows)
+		copy(a, h.A)
+		toLine(a, h.C)
+	}
+	for i, ks := range gk {
+		if i >= nU {
+			break
+		}
+		for _, c := range ks {
+			a := make([]float64, nRows)
+			a[nv+i] = 1
+			toLine(a, c)
+		}
+	}
+	var ts []float64
+	if lab != nil {
+		ts = m.noise.labelBreaks(lab)
+	} else {
+		for _, t := range joint.YBreak {
+			ts = append(ts, m.noise.labelBreaks(&sq.Label{Kind: sq.LabelAbove, T: t})...)
+		}
+	}
+	if len(ts) == 0 {
+		return kinks, nil
+	}
+	if len(m.basis) != 1 {
+		return nil, fmt.Errorf("%w: %s: a thresholded label on a model with %d directions", sq.ErrNotExact, m.name, len(m.basis))
+	}
+	// Crossings in the model's own coordinate zeta0 = u.x: the line
+	// sum_b (u . basis_b) zeta_b = zeta0.
+	for _, t := range ts {
+		for _, z := range m.crossings(t) {
+			var kk gauss.Kink
+			kk.A1 = dot(m.basis[0], basis[0])
+			if k > 1 {
+				kk.A2 = dot(m.basis[0], basis[1])
+			}
+			kk.C = z
+			kinks = append(kinks, kk)
+		}
+	}
+	return kinks, nil
 }
