@@ -13,7 +13,7 @@ import (
 
 // quadTol is the absolute tolerance asked of the quadratures (for unit
 // directions); maxErr is the largest error estimate Expect accepts, relative
-// to max(1, the size of the answer) (the sq.World contract).
+// to max(1, the size of the answer) (the sq.Expecter contract).
 const (
 	quadTol = 1e-12
 	maxErr  = 1e-10
