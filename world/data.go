@@ -256,6 +256,11 @@ func (b *dataBuilder) readJSONL(r io.Reader) error {
 		if len(text) == 0 {
 			continue
 		}
+		// null decodes into a float64 as 0 without an error: refuse it (in
+		// these lines it can only be a value, never part of a key).
+		if bytes.Contains(text, []byte("null")) {
+			return fmt.Errorf("%w: line %d: a null value, want numbers", ErrData, line)
+		}
 		var x []float64
 		var y float64
 		switch text[0] {

@@ -278,6 +278,8 @@ func TestDataBadInput(t *testing.T) {
 		{"one column", "1\n2\n", nil, "line 1"},
 		{"bad json", "[1,2]\n[1,2,\n", nil, "line 2"},
 		{"object without y", "{\"x\":[1,2]}\n", nil, "line 1"},
+		{"null", "[1,2]\n[null,2]\n", nil, "line 2"},
+		{"null in object", "{\"x\":[1,null],\"y\":1}\n", nil, "line 1"},
 		{"unknown key", "{\"x\":[1,2],\"y\":1,\"z\":3}\n", nil, "line 1"},
 		{"empty range", "1,2\n", []world.DataOption{world.LabelRange(1, 0)}, "label range"},
 	}
