@@ -13,7 +13,7 @@ import (
 // SQ lower bounds: it reveals nothing that distinguishes the truth from the
 // reference unless the query forces it to.
 type AdversarialOracle struct {
-	truth, ref sq.World
+	truth, ref sq.Expecter
 	d          int
 	hidden     int // answers that were exactly the reference's value
 	forced     int // answers the tolerance forced away from the reference
@@ -22,7 +22,7 @@ type AdversarialOracle struct {
 // Adversarial returns the adversarial oracle of truth against reference.
 // Both worlds must have the same dimension.
 // A nil world, or a dimension < 1, is an error wrapping ErrOracle.
-func Adversarial(truth, reference sq.World) (*AdversarialOracle, error) {
+func Adversarial(truth, reference sq.Expecter) (*AdversarialOracle, error) {
 	dt, err := worldDim(truth, "adversarial (truth)")
 	if err != nil {
 		return nil, err

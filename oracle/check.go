@@ -31,7 +31,7 @@ func isNil(v any) bool {
 
 // worldDim returns the dimension of w, or an error wrapping ErrOracle for a
 // nil world or a dimension < 1. who names the constructor.
-func worldDim(w sq.World, who string) (int, error) {
+func worldDim(w interface{ Setting() sq.Setting }, who string) (int, error) {
 	if isNil(w) {
 		return 0, fmt.Errorf("%w: %s: nil world", ErrOracle, who)
 	}

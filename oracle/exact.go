@@ -1,5 +1,7 @@
-// Package oracle answers statistical queries (sq.Query) about a world
-// (sq.World), each with its own policy for the error within the tolerance:
+// Package oracle answers statistical queries (sq.Query) about a world, each
+// with its own policy for the error within the tolerance. Each oracle takes
+// the half of sq.World it uses: Sample and NewPool an sq.Sampler (so a data
+// set, world.FromData, feeds them), the others an sq.Expecter:
 //
 //	Exact        the true expectation (closed forms and quadrature)
 //	Sample       an empirical mean over fresh examples, with the number of
@@ -28,14 +30,14 @@ import (
 // world (error 0 for closed forms; the quadrature's error bound, below
 // 1e-10, otherwise).
 type ExactOracle struct {
-	w   sq.World
+	w   sq.Expecter
 	d   int
 	err error // set for a nil world or a dimension < 1
 }
 
 // Exact returns the exact oracle of w. For a nil world (or one of dimension
 // < 1) the oracle's every Answer returns an error wrapping ErrOracle.
-func Exact(w sq.World) *ExactOracle {
+func Exact(w sq.Expecter) *ExactOracle {
 	d, err := worldDim(w, "exact")
 	return &ExactOracle{w: w, d: d, err: err}
 }

@@ -33,7 +33,7 @@ func (k NoiseKind) String() string {
 // leaves the tolerance: the margin used is tau minus the exact value's
 // numerical error bound.
 type NoisyOracle struct {
-	w    sq.World
+	w    sq.Expecter
 	d    int
 	kind NoiseKind
 	r    *rand.Rand
@@ -44,7 +44,7 @@ type NoisyOracle struct {
 // stream sq.Stream(seed, sq.KeyOracle). For a nil world (or one of
 // dimension < 1) the oracle's every Answer returns an error wrapping
 // ErrOracle.
-func Noisy(w sq.World, kind NoiseKind, seed uint64) *NoisyOracle {
+func Noisy(w sq.Expecter, kind NoiseKind, seed uint64) *NoisyOracle {
 	d, err := worldDim(w, "noise")
 	return &NoisyOracle{w: w, d: d, kind: kind, r: sq.Stream(seed, sq.KeyOracle), err: err}
 }

@@ -49,11 +49,11 @@ const maxPoolValues = 1 << 37
 // goroutines, into a new pool. The pool depends on (world, n, seed) only.
 // It returns an error when n < 1 or the pool would hold more than 2^37
 // values.
-func NewPool(world sq.World, n int, seed uint64) (*Pool, error) {
+func NewPool(world sq.Sampler, n int, seed uint64) (*Pool, error) {
 	return newPool(world, n, seed, runtime.GOMAXPROCS(0))
 }
 
-func newPool(world sq.World, n int, seed uint64, workers int) (*Pool, error) {
+func newPool(world sq.Sampler, n int, seed uint64, workers int) (*Pool, error) {
 	d, err := worldDim(world, "pool")
 	if err != nil {
 		return nil, err

@@ -40,7 +40,7 @@ var ErrClassViolation = errors.New("oracle: query value outside its declared bou
 // SampleOracle answers each query with an empirical mean over fresh
 // examples drawn from the world (see SampleSize for how many).
 type SampleOracle struct {
-	w     sq.World
+	w     sq.Sampler
 	d     int
 	opt   SampleOptions
 	count uint64
@@ -51,7 +51,7 @@ type SampleOracle struct {
 //
 // A nil world, a world of dimension < 1 or a NaN option is an error wrapping
 // ErrOracle.
-func Sample(w sq.World, opt SampleOptions) (*SampleOracle, error) {
+func Sample(w sq.Sampler, opt SampleOptions) (*SampleOracle, error) {
 	d, err := worldDim(w, "sample")
 	if err != nil {
 		return nil, err
@@ -217,7 +217,7 @@ const chunkRows = 1024
 // fused.go for the recognized query forms, else by sq.Evaluator); sums are
 // combined in item order, so the result does not depend on the number of
 // workers.
-func sampleMeans(w sq.World, q *sq.Query, plan Plan, seed, k uint64, workers int) ([]float64, error) {
+func sampleMeans(w sq.Sampler, q *sq.Query, plan Plan, seed, k uint64, workers int) ([]float64, error) {
 	d := w.Setting().D
 	dim := q.Dim
 	chunks := (plan.PerGroup + chunkRows - 1) / chunkRows

@@ -18,7 +18,7 @@ import (
 // departure of this oracle from the sq.Oracle contract. Within tol(p) the
 // answer is random, uniform, and kept in [0, 1].
 type VSTATOracle struct {
-	w sq.World
+	w sq.Expecter
 	d int
 	t float64
 	r *rand.Rand
@@ -26,7 +26,7 @@ type VSTATOracle struct {
 
 // VSTAT returns the VSTAT(t) oracle of w (t > 0, the sample-size parameter),
 // with randomness from the stream sq.Stream(seed, sq.KeyOracle).
-func VSTAT(w sq.World, t float64, seed uint64) (*VSTATOracle, error) {
+func VSTAT(w sq.Expecter, t float64, seed uint64) (*VSTATOracle, error) {
 	if !(t > 0) || math.IsInf(t, 0) {
 		return nil, fmt.Errorf("%w: vstat: t = %v, want a positive finite number", ErrOracle, t)
 	}

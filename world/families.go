@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/sqsim/sqsim/sq/gauss"
 )
 
 func checkVec(name string, w []float64) error {
@@ -118,7 +120,7 @@ func Corrupted(wstar []float64, frac float64, how Corruption) (*Model, error) {
 		return nil, fmt.Errorf("%w: agnostic: w* = 0 has no direction to corrupt along", ErrModel)
 	}
 	// Region in s = w*.x: (0, nw*q] with Phi(q) - 1/2 = frac.
-	q := normalQuantile(0.5 + frac)
+	q := gauss.Quantile(0.5 + frac)
 	hi := nw * q
 	f := func(s []float64) float64 {
 		y := math.Min(1, relu(s[0]))
@@ -193,16 +195,4 @@ func MultiIndex(name string, V [][]float64, f func(s []float64) float64, kinks [
 		return nil, fmt.Errorf("%w: multi-index: label range [%v, %v] is empty", ErrModel, labelMin, labelMax)
 	}
 	return newModel(name, V, f, kinks, noise, labelMin, labelMax)
-}
-
-// normalQuantile returns Phi^{-1}(p) for p in (0, 1), by bisection on
-// math.Erfc (accurate to a few ulps); p = 1 gives +Inf.
-func normalQuantile(p float64) float64 {
-	if p >= 1 {
-		return math.Inf(1)
-	}
-	if p <= 0 {
-		return math.Inf(-1)
-	}
-	return -math.Sqrt2 * math.Erfcinv(2*p)
 }

@@ -1,18 +1,3 @@
-// Package dist holds the worlds of sqsim: distributions of labelled examples
-// (x, y) with x ~ N(0, I_d) and a label model y = f(V x) + noise that depends
-// on x through a few hidden directions V. Each world samples, computes exact
-// expectations of structured queries (closed forms where they exist, else
-// kink-aware quadrature over the few directions that matter, with its error
-// stated), and knows opt, the square loss of the best ReLU of norm at most 1.
-//
-// The families of theory §1–2 and §6: Realizable (y = relu(w*.x)), Clipped
-// (y = min(C, relu(w*.x))), Noisy (additive independent noise), Corrupted
-// (agnostic: labels replaced by a fixed function of x on a region),
-// Halfspace (y = 1{w*.x > 0} with flips), and MultiIndex (y = f(V x) with a
-// user's Go function f).
-//
-// Learners never import this package: they see a world only through an
-// oracle (package oracle).
 package world
 
 import (
@@ -26,7 +11,7 @@ import (
 )
 
 // ErrModel is the sentinel of invalid model parameters.
-var ErrModel = errors.New("dist: invalid model")
+var ErrModel = errors.New("world: invalid model")
 
 // MaxNorm is the largest norm of a hidden direction (and the largest noise
 // standard deviation) a model accepts: squares of labels and of their
@@ -171,7 +156,7 @@ func (m *Model) Label(x []float64) float64 {
 // fixed function of (len(y), d): the same generator state gives the same
 // examples.
 //
-// Sample has no error return (sq.World): if x holds fewer than len(y)*d
+// Sample has no error return (sq.Sampler): if x holds fewer than len(y)*d
 // values, only the first len(x)/d examples are drawn and the remaining
 // labels are set to NaN (a mean over them is NaN, which every oracle
 // refuses); a nil r sets every label to NaN. It never panics.
