@@ -72,4 +72,10 @@ func lowerQuantile(p float64) float64 {
 // Norm returns the Euclidean norm ||w||, rescaling when w·w would
 // overflow or underflow (so Norm([]float64{1e200, 1e200}) is 1.414e200,
 // not +Inf). It is NaN when w holds a NaN and +Inf when w holds an Inf.
-func Norm(w []float64) float64 { return norm(w) }
+func Norm(w []float64) float64 {
+	n := norm(w)
+	if math.IsNaN(n) && !math.IsNaN(maxAbs(w)) {
+		return math.Inf(1) // an infinite entry and no NaN
+	}
+	return n
+}

@@ -98,3 +98,27 @@ func bigCdfLess(t, p float64) bool {
 	v.Add(v, f(0.5))
 	return v.Cmp(f(p)) < 0
 }
+
+func TestNorm(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, c := range []struct {
+		name string
+		w    []float64
+		want float64
+	}{
+		{"empty", nil, 0},
+		{"3-4-5", []float64{3, -4}, 5},
+		{"overflowing squares", []float64{3e200, 4e200}, 5e200},
+		{"underflowing squares", []float64{3e-200, -4e-200}, 5e-200},
+		{"infinite entry", []float64{1, -inf, 2}, inf},
+		{"NaN entry", []float64{1, nan}, nan},
+		{"NaN after Inf", []float64{inf, nan}, nan},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := Norm(c.w)
+			if math.IsNaN(c.want) != math.IsNaN(got) || (!math.IsNaN(c.want) && math.Abs(got-c.want) > 1e-15*c.want) {
+				t.Errorf("Norm(%v) = %g, want %g", c.w, got, c.want)
+			}
+		})
+	}
+}
