@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/hardness"
 	"github.com/sqsim/sqsim/learners"
 )
@@ -288,7 +289,7 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 		}
 	}
 	traj := &trajectory{}
-	cfg := hardness.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
+	cfg := bench.GameConfig{D: *d, K: *k, Eta: *eta, Tau: *tau, Learner: *name, Options: opts,
 		Seed: *seed, MaxQueries: *maxQ, Adversary: hardness.AdversaryOptions{Mode: mode}, DropRecords: true,
 		OnRecord: func(r hardness.Record) error {
 			traj.add(r)
@@ -297,7 +298,7 @@ func runHardnessGame(args []string, stdout io.Writer) error {
 			}
 			return nil
 		}}
-	res, err := hardness.PlayGame(cfg)
+	res, err := bench.PlayNamed(cfg)
 	if err == nil && out != nil {
 		err = out.Commit()
 		out = nil
@@ -608,7 +609,7 @@ func runHardnessCurve(args []string, stdout, stderr io.Writer) error {
 	for _, k := range ks {
 		ds := dims[k]
 		if len(ds) == 0 {
-			ds = hardness.DefaultCurveDs[k]
+			ds = bench.DefaultCurveDs[k]
 		}
 		if len(ds) == 0 {
 			return usagef("hardness curve: no default dimensions for k = %d; give --dims %d=D1,D2,...", k, k)
@@ -638,13 +639,13 @@ func runHardnessCurve(args []string, stdout, stderr io.Writer) error {
 			}
 		}()
 	}
-	cfg := hardness.CurveConfig{Ks: ks, Ds: map[int][]int(dims), Eta: *eta, TauFrac: *tauFrac, Seed: *seed}
+	cfg := bench.CurveConfig{Ks: ks, Ds: map[int][]int(dims), Eta: *eta, TauFrac: *tauFrac, Seed: *seed}
 	if isTerminal(stderr) {
-		cfg.Progress = func(p hardness.CurvePoint) {
+		cfg.Progress = func(p bench.CurvePoint) {
 			fmt.Fprintf(stderr, "k = %d, d = %d: %d queries (%.1fs)\n", p.K, p.D, p.Queries, p.Seconds)
 		}
 	}
-	pts, fits, err := hardness.Curve(cfg)
+	pts, fits, err := bench.Curve(cfg)
 	if err != nil {
 		return err
 	}
@@ -745,11 +746,11 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 		return usagef("hardness escape: seeds x sum of d x max-steps = %d x %.0f x %d = %.3g exceeds the limit %.0e (the default run is 2.5e7)",
 			*seeds, sumD, *maxSteps, work, escapeMaxWork)
 	}
-	cfg := hardness.EscapeConfig{K: *k, Ds: ds, Seeds: *seeds, Eta: *eta, MaxSteps: *maxSteps}
+	cfg := bench.EscapeConfig{K: *k, Ds: ds, Seeds: *seeds, Eta: *eta, MaxSteps: *maxSteps}
 	if isTerminal(stderr) {
-		cfg.Progress = func(r hardness.EscapeRun) { fmt.Fprintf(stderr, "d = %d seed %d: %d steps\n", r.D, r.Seed, r.Steps) }
+		cfg.Progress = func(r bench.EscapeRun) { fmt.Fprintf(stderr, "d = %d seed %d: %d steps\n", r.D, r.Seed, r.Steps) }
 	}
-	res, err := hardness.Escape(cfg)
+	res, err := bench.Escape(cfg)
 	if err != nil {
 		return err
 	}
@@ -815,7 +816,7 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 		return usagef("hardness lpn: d = %d, k = %d: the reduction asks d (C(d, k) + 1) = %.4g queries, more than the limit %.0f with the %s oracle",
 			*d, *k, work, limit, *orc)
 	}
-	res, err := hardness.LPN(hardness.LPNConfig{D: *d, K: *k, Eta: *eta, Seed: *seed, Oracle: *orc})
+	res, err := bench.LPN(bench.LPNConfig{D: *d, K: *k, Eta: *eta, Seed: *seed, Oracle: *orc})
 	if err != nil {
 		return err
 	}
@@ -836,7 +837,7 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 
 // writeCurveSVG draws queries against d on log-log axes, one series per k,
 // with the fitted lines, as a self-contained SVG.
-func writeCurveSVG(w io.Writer, pts []hardness.CurvePoint, fits []hardness.CurveFit) error {
+func writeCurveSVG(w io.Writer, pts []bench.CurvePoint, fits []bench.CurveFit) error {
 	const W, H, L, R, T, B = 640.0, 440.0, 70.0, 150.0, 30.0, 50.0
 	minD, maxD, minQ, maxQ := math.Inf(1), 0.0, math.Inf(1), 0.0
 	for _, p := range pts {
@@ -891,7 +892,7 @@ func writeCurveSVG(w io.Writer, pts []hardness.CurvePoint, fits []hardness.Curve
 				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`+"\n", px(float64(p.D)), py(float64(p.Queries)), col)
 			}
 		}
-		if s, c, n := hardness.FitSlope(xs, ys); n >= 2 {
+		if s, c, n := bench.FitSlope(xs, ys); n >= 2 {
 			x0, x1 := float64(ft.DMin), float64(ft.DMax)
 			y0, y1 := math.Exp(c)*math.Pow(x0, s), math.Exp(c)*math.Pow(x1, s)
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="4 3"/>`+"\n", px(x0), py(y0), px(x1), py(y1), col)
