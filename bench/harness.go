@@ -582,6 +582,15 @@ func Run(cfg Config) (Result, error) {
 // (lowest, so that the budget and the ledger count the effective
 // tolerance).
 func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
+	if l == nil {
+		return nil, configErr("Stack with a nil ledger")
+	}
+	return in.stack(l)
+}
+
+// stack builds the oracle stack of Stack, without the ledger when l is nil
+// (sq.NewSession then installs it).
+func (in *Instance) stack(l *sq.Ledger) (sq.Oracle, error) {
 	c := in.cfg
 	var base sq.Oracle
 	switch c.Oracle {
@@ -608,7 +617,10 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 	default:
 		return nil, configErr("oracle %q, want one of %s", c.Oracle, strings.Join(Oracles, ", "))
 	}
-	mw := []oracle.Middleware{oracle.WithLedger(l)}
+	var mw []oracle.Middleware
+	if l != nil {
+		mw = append(mw, oracle.WithLedger(l))
+	}
 	if c.Classes != 0 {
 		var opts []oracle.ClassOption
 		if c.TrustClasses {
@@ -635,16 +647,17 @@ func (in *Instance) Stack(l *sq.Ledger) (sq.Oracle, error) {
 func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	c := in.cfg
 	ledger := newRunLedger(c)
-	o, err := in.Stack(ledger)
+	o, err := in.stack(nil)
 	if err != nil {
 		return Result{}, err
 	}
+	s := sq.NewSession(in.world.Setting(), o, ledger, sq.Stream(c.Seed, sq.KeyLearner))
+	o = s.Oracle
 	if c.Trace != nil {
 		ledger.StreamWithManifest(c.Trace, in.Manifest(l, tol, o))
 	}
 	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D, MinTol: c.MinTol, Classes: c.Classes,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
-	s := &sq.Session{Setting: in.world.Setting(), Oracle: o, Ledger: ledger, Rand: sq.Stream(c.Seed, sq.KeyLearner)}
 	if res.Stop, err = in.attachStop(s); err != nil {
 		return res, err
 	}
