@@ -95,44 +95,9 @@ func Escape(cfg EscapeConfig) (*EscapeResult, error) {
 		var steps []float64
 		for s := 0; s < cfg.Seeds; s++ {
 			seed := uint64(s + 1)
-			S, err := fam.RandomSupport(sq.Stream(seed, sq.KeyWorld, uint64(d)))
+			run, err := escapeRun(fam, land, d, seed, cfg)
 			if err != nil {
 				return nil, err
-			}
-			world, err := fam.Planted(S)
-			if err != nil {
-				return nil, err
-			}
-			run := EscapeRun{D: d, Seed: seed, Steps: cfg.MaxSteps}
-			stop := false
-			next := 1
-			gd := &learners.GD{Step: cfg.Step, Steps: cfg.MaxSteps, Init: "random", Norm0: cfg.Norm0, Tol: 1e-12}
-			var lossErr error
-			gd.OnStep = func(t int, w []float64) {
-				l, _, err := world.Loss(w)
-				if err != nil {
-					lossErr = err
-					stop = true
-					return
-				}
-				run.Loss = l
-				if t == next {
-					run.Trajectory = append(run.Trajectory, [2]float64{float64(t), l})
-					next *= 2
-				}
-				if !run.Escaped && l <= land.OptS+land.Eps {
-					run.Escaped, run.Steps = true, t
-					run.Trajectory = append(run.Trajectory, [2]float64{float64(t), l})
-					stop = true
-				}
-			}
-			sess := sq.NewSession(world.Setting(), &stopOracle{inner: oracle.Exact(world), stop: &stop}, nil,
-				sq.Stream(seed, sq.KeyLearner, uint64(d)))
-			if _, err := gd.Learn(sess); err != nil && !errors.Is(err, errStop) {
-				return nil, err
-			}
-			if lossErr != nil {
-				return nil, lossErr
 			}
 			res.Runs = append(res.Runs, run)
 			if cfg.Progress != nil {
@@ -161,4 +126,49 @@ func Escape(cfg EscapeConfig) (*EscapeResult, error) {
 	}
 	res.Exponent, _, _ = FitSlope(xs, ys)
 	return res, nil
+}
+
+// escapeRun is one run of Escape: gd from the random start of seed on the
+// planted world of a random support of fam.
+func escapeRun(fam *hardness.Family, land hardness.Landscape, d int, seed uint64, cfg EscapeConfig) (EscapeRun, error) {
+	run := EscapeRun{D: d, Seed: seed, Steps: cfg.MaxSteps}
+	S, err := fam.RandomSupport(sq.Stream(seed, sq.KeyWorld, uint64(d)))
+	if err != nil {
+		return run, err
+	}
+	world, err := fam.Planted(S)
+	if err != nil {
+		return run, err
+	}
+	stop := false
+	next := 1
+	gd := &learners.GD{Step: cfg.Step, Steps: cfg.MaxSteps, Init: "random", Norm0: cfg.Norm0, Tol: 1e-12}
+	var lossErr error
+	gd.OnStep = func(t int, w []float64) {
+		l, _, err := world.Loss(w)
+		if err != nil {
+			lossErr = err
+			stop = true
+			return
+		}
+		run.Loss = l
+		if t == next {
+			run.Trajectory = append(run.Trajectory, [2]float64{float64(t), l})
+			next *= 2
+		}
+		if !run.Escaped && l <= land.OptS+land.Eps {
+			run.Escaped, run.Steps = true, t
+			run.Trajectory = append(run.Trajectory, [2]float64{float64(t), l})
+			stop = true
+		}
+	}
+	sess := sq.NewSession(world.Setting(), &stopOracle{inner: oracle.Exact(world), stop: &stop}, nil,
+		sq.Stream(seed, sq.KeyLearner, uint64(d)))
+	if _, err := gd.Learn(sess); err != nil && !errors.Is(err, errStop) {
+		return run, err
+	}
+	if lossErr != nil {
+		return run, lossErr
+	}
+	return run, nil
 }

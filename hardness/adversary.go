@@ -488,25 +488,7 @@ func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64,
 	if B, w, ok := supportBound(vis, a.fam.A(), k, q.TolNorm); ok {
 		cands, complete := prunedCandidates(B, w, k, margin, a.opt.MaxCandidates)
 		if complete {
-			// Every support outside cands is proven undistinguished; the
-			// surviving candidates are evaluated exactly.
-			rec.Method = "pruned"
-			zero := make([]float64, q.Dim)
-			dl := make([]float64, q.Dim)
-			var gone [][]int
-			for _, S := range cands {
-				if _, out := a.elim[supportKey(S)]; out {
-					continue
-				}
-				eb, err := a.delta(S, q, vis, dl)
-				if err != nil {
-					return err
-				}
-				if dist(dl, zero, q.TolNorm)+eb > margin {
-					gone = append(gone, S)
-				}
-			}
-			return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+			return a.answerPruned(q, vis, base, margin, ans, cands, rec)
 		}
 	}
 	// 2. Few classes of equal parameters: compositions (exact).
@@ -524,6 +506,37 @@ func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64,
 	if nComp > limit {
 		return a.answerBounded(q, vis, base, margin, ans, rec)
 	}
+	return a.answerCompositions(q, vis, base, margin, ans, cl, rec)
+}
+
+// answerPruned answers a query whose pruned enumeration completed: every
+// support outside cands is proven undistinguished, and the surviving
+// candidates are evaluated exactly.
+func (a *Adversary) answerPruned(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cands [][]int, rec *Record) error {
+	rec.Method = "pruned"
+	zero := make([]float64, q.Dim)
+	dl := make([]float64, q.Dim)
+	var gone [][]int
+	for _, S := range cands {
+		if _, out := a.elim[supportKey(S)]; out {
+			continue
+		}
+		eb, err := a.delta(S, q, vis, dl)
+		if err != nil {
+			return err
+		}
+		if dist(dl, zero, q.TolNorm)+eb > margin {
+			gone = append(gone, S)
+		}
+	}
+	return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+}
+
+// answerCompositions answers a query whose visible terms fall into few
+// classes of equal parameters: one exact evaluation per composition of k
+// over the classes, each standing for its multiplicity of supports.
+func (a *Adversary) answerCompositions(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cl classes, rec *Record) error {
+	k := a.fam.k
 	rec.Method = "compositions"
 	cl.fill()
 	zero := make([]float64, q.Dim)
