@@ -36,62 +36,25 @@ func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 		return Verdict{}, err
 	}
 	v := Verdict{OptS: land.OptS, Eps: land.Eps, Loss: math.NaN()}
-	relu, ok := h.(sq.ReLU)
-	if !ok {
-		if p, ok2 := h.(*sq.ReLU); ok2 && p != nil {
-			relu, ok = *p, true
-		}
-	}
-	if !ok || len(relu.W) != a.fam.d {
-		v.Note = fmt.Sprintf("hypothesis %T is not a ReLU of dimension %d; it cannot be scored", h, a.fam.d)
+	relu, note := a.judgeable(h)
+	if note != "" {
+		v.Note = note
 		return v, nil
 	}
-	for i, w := range relu.W {
-		if math.IsNaN(w) || math.IsInf(w, 0) {
-			// A non-finite hypothesis has identified nothing; its loss is
-			// not a number to compare (and the quadrature would not end).
-			v.Note = fmt.Sprintf("the hypothesis has a non-finite weight w[%d] = %v; it has not identified anything", i, w)
-			return v, nil
-		}
-		if math.Abs(w) > MaxWeight {
-			// Its loss is at least ||w||^2/2 - 2||w|| > 1e299 (labels in
-			// [0, 1]): far above opt_S + eps, and beyond what the exact
-			// route computes.
-			v.Note = fmt.Sprintf("the hypothesis has a weight w[%d] = %v beyond %g: its loss exceeds 1e299; it has not identified anything", i, w, MaxWeight)
-			return v, nil
-		}
+	cands, exhaustive, err := a.judgeCandidates()
+	if err != nil {
+		return v, err
 	}
-	var cands [][]int
-	surv := a.Survivors()
-	switch {
-	case a.explicit:
-		cands, v.Exhaustive = a.alive, true
-	case surv.Exact && surv.Lower.IsInt64() && surv.Lower.Int64() <= 100000 && a.total.IsInt64() && a.total.Int64() <= 20_000_000:
-		forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
-			if _, gone := a.elim[supportKey(S)]; !gone {
-				cands = append(cands, slices.Clone(S))
-			}
-			return true
-		})
-		v.Exhaustive = true
-	default:
-		for try := 0; try < 64*64 && len(cands) < 64; try++ {
-			S := randomSupport(a.rng, a.fam.d, a.fam.k)
-			ok, err := a.survives(S)
-			if err != nil {
-				return v, err
-			}
-			if ok {
-				cands = append(cands, S)
-			}
-		}
-	}
+	v.Exhaustive = exhaustive
 	if len(cands) == 0 {
 		return v, fmt.Errorf("%w: no surviving support found to judge the hypothesis", ErrAdversary)
 	}
 	worst := math.Inf(-1)
 	for i, S := range cands {
-		w, _ := a.fam.Planted(S)
+		w, err := a.fam.Planted(S)
+		if err != nil {
+			return v, err
+		}
 		l, _, err := w.Loss(relu.W)
 		if err != nil {
 			return v, err
@@ -113,4 +76,63 @@ func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
 	v.Loss = worst
 	v.Identified = worst <= land.OptS+land.Eps
 	return v, nil
+}
+
+// judgeable returns h as a ReLU of the family's dimension, or a note saying
+// why it cannot be judged identified (not a ReLU, a non-finite weight, or
+// a weight beyond MaxWeight).
+func (a *Adversary) judgeable(h sq.Hypothesis) (sq.ReLU, string) {
+	relu, ok := h.(sq.ReLU)
+	if !ok {
+		if p, ok2 := h.(*sq.ReLU); ok2 && p != nil {
+			relu, ok = *p, true
+		}
+	}
+	if !ok || len(relu.W) != a.fam.d {
+		return relu, fmt.Sprintf("hypothesis %T is not a ReLU of dimension %d; it cannot be scored", h, a.fam.d)
+	}
+	for i, w := range relu.W {
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			// A non-finite hypothesis has identified nothing; its loss is
+			// not a number to compare (and the quadrature would not end).
+			return relu, fmt.Sprintf("the hypothesis has a non-finite weight w[%d] = %v; it has not identified anything", i, w)
+		}
+		if math.Abs(w) > MaxWeight {
+			// Its loss is at least ||w||^2/2 - 2||w|| > 1e299 (labels in
+			// [0, 1]): far above opt_S + eps, and beyond what the exact
+			// route computes.
+			return relu, fmt.Sprintf("the hypothesis has a weight w[%d] = %v beyond %g: its loss exceeds 1e299; it has not identified anything", i, w, MaxWeight)
+		}
+	}
+	return relu, ""
+}
+
+// judgeCandidates returns the survivors the judge examines: all of them
+// when they are listed or few enough to enumerate (exhaustive), else up to
+// 64 random survivors (from 64^2 tries).
+func (a *Adversary) judgeCandidates() (cands [][]int, exhaustive bool, err error) {
+	surv := a.Survivors()
+	switch {
+	case a.explicit:
+		return a.alive, true, nil
+	case surv.Exact && surv.Lower.IsInt64() && surv.Lower.Int64() <= 100000 && a.total.IsInt64() && a.total.Int64() <= 20_000_000:
+		forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
+			if _, gone := a.elim[supportKey(S)]; !gone {
+				cands = append(cands, slices.Clone(S))
+			}
+			return true
+		})
+		return cands, true, nil
+	}
+	for try := 0; try < 64*64 && len(cands) < 64; try++ {
+		S := randomSupport(a.rng, a.fam.d, a.fam.k)
+		ok, err := a.survives(S)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			cands = append(cands, S)
+		}
+	}
+	return cands, false, nil
 }
