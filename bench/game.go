@@ -53,7 +53,7 @@ type GameResult struct {
 	Survivors     hardness.Count     // supports consistent with every answer, at the end
 	BoundQueries  float64            // (C(d,k) - M_k) tau^2/(1 - 2 eta)^2
 	Verdict       hardness.Verdict   // the truth picked and the loss on it
-	Landscape     hardness.Landscape //
+	Landscape     hardness.Landscape // the exact quantities of the family (opt_0, opt_S, Gap, ...)
 	Records       []hardness.Record  // the adversary's account of every query (nil with DropRecords)
 	Forced        int                // answers forced away from the null value
 	LearnerOpts   map[string]string  // the options a named learner was built with (nil with PlayGame)
