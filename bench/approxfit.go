@@ -193,7 +193,7 @@ func afRow(w *world.Model, eps, C float64) (ApproxFitRow, error) {
 				return row, err
 			}
 		}
-		s := &sq.Session{Setting: w.Setting(), Oracle: oracle.Exact(w), Rand: sq.Stream(1, sq.KeyLearner)}
+		s := sq.NewSession(w.Setting(), oracle.Exact(w), nil, sq.Stream(1, sq.KeyLearner))
 		h, err := l.Learn(s)
 		if err != nil {
 			return row, fmt.Errorf("%s: %w", col, err)

@@ -7,9 +7,7 @@ import (
 
 	"github.com/sqsim/sqsim/bench"
 	"github.com/sqsim/sqsim/learners"
-	"github.com/sqsim/sqsim/oracle"
 	"github.com/sqsim/sqsim/sq"
-	"github.com/sqsim/sqsim/world"
 )
 
 func init() {
@@ -38,25 +36,28 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if !(*tol > 0) {
 		return usagef("demo: --tol %v, want a tolerance > 0", *tol)
 	}
-	// The world: a random unit w*, from the seed.
-	wstar := bench.RandomUnit(*seed, *d) // the w* of `sqsim learn` for this seed
-	truth, err := world.Realizable(wstar)
-	if err != nil {
-		return err
-	}
+	// The runs: bench instances of the realizable world with the random unit
+	// w* of the seed (the w* of `sqsim learn` for this seed), through the
+	// exact and the noisy oracle.
 	type run struct {
 		name   string
-		oracle sq.Oracle
+		oracle string
 		ledger *sq.Ledger
 		losses []float64
 		w      []float64
 	}
 	runs := []*run{
-		{name: "exact", oracle: oracle.Exact(truth)},
-		{name: fmt.Sprintf("noise(tau=%g)", *tol), oracle: oracle.Noisy(truth, oracle.Uniform, *seed)},
+		{name: "exact", oracle: "exact"},
+		{name: fmt.Sprintf("noise(tau=%g)", *tol), oracle: "noise"},
 	}
+	var wstar []float64
 	for _, r := range runs {
-		r.ledger = sq.NewLedger()
+		in, err := bench.NewInstance(bench.Config{World: "realizable", D: *d, Oracle: r.oracle, Tol: *tol, Seed: *seed})
+		if err != nil {
+			return err
+		}
+		truth := in.World()
+		wstar = in.WStar()
 		gd := &learners.GD{Step: 1, Steps: *steps, Init: "random", Norm0: 0.5, Tol: *tol}
 		gd.OnStep = func(step int, w []float64) {
 			l, _, err := truth.Loss(w)
@@ -65,12 +66,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			}
 			r.losses = append(r.losses, l)
 		}
-		s := &sq.Session{Setting: truth.Setting(), Oracle: oracle.Chain(r.oracle, oracle.WithLedger(r.ledger)), Ledger: r.ledger, Rand: sq.Stream(*seed, sq.KeyLearner)}
-		h, err := gd.Learn(s)
+		res, err := in.RunLearner(gd, *tol)
 		if err != nil {
 			return fmt.Errorf("demo: %s oracle: %w", r.name, err)
 		}
-		r.w = h.(sq.ReLU).W
+		r.ledger = res.Ledger
+		r.w = res.Hypothesis.(sq.ReLU).W
 	}
 	// C = 2.01: each answer moves the step-1 update by at most 2 sqrt(d) tau, and
 	// the population map contracts quadratically near w*, so the iterates stay

@@ -86,7 +86,7 @@ func (c *curveFlags) check() error {
 	for _, k := range ks {
 		ds := c.dims[k]
 		if len(ds) == 0 {
-			ds = hardness.DefaultCurveDs[k]
+			ds = bench.DefaultCurveDs[k]
 		}
 		if len(ds) == 0 {
 			return usagef("hardness curve: no default dimensions for k = %d; give --dims %d=D1,D2,...", k, k)
@@ -161,13 +161,13 @@ func (c *curveFlags) run(args []string, stdout, stderr io.Writer) error {
 			}
 		}()
 	}
-	cfg := hardness.CurveConfig{Ks: ks, Ds: map[int][]int(c.dims), Eta: eta, TauFrac: tauFrac, Seed: c.seed}
+	cfg := bench.CurveConfig{Ks: ks, Ds: map[int][]int(c.dims), Eta: eta, TauFrac: tauFrac, Seed: c.seed}
 	if isTerminal(stderr) {
-		cfg.Progress = func(p hardness.CurvePoint) {
+		cfg.Progress = func(p bench.CurvePoint) {
 			fmt.Fprintf(stderr, "k = %d, d = %d: %d queries (%.1fs)\n", p.K, p.D, p.Queries, p.Seconds)
 		}
 	}
-	pts, fits, err := hardness.Curve(cfg)
+	pts, fits, err := bench.Curve(cfg)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/sqsim/sqsim/bench"
-	"github.com/sqsim/sqsim/hardness"
 )
 
 // escapeSummary is the last line of sqsim hardness escape --json.
@@ -56,9 +55,9 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 		return usagef("hardness escape: seeds x sum of d x max-steps = %d x %.0f x %d = %.3g exceeds the limit %.0e (the default run is 2.5e7)",
 			*seeds, sumD, *maxSteps, work, escapeMaxWork)
 	}
-	cfg := hardness.EscapeConfig{K: k, Ds: ds, Seeds: *seeds, Eta: eta, MaxSteps: *maxSteps}
+	cfg := bench.EscapeConfig{K: k, Ds: ds, Seeds: *seeds, Eta: eta, MaxSteps: *maxSteps}
 	if isTerminal(stderr) {
-		cfg.Progress = func(r hardness.EscapeRun) { fmt.Fprintf(stderr, "d = %d seed %d: %d steps\n", r.D, r.Seed, r.Steps) }
+		cfg.Progress = func(r bench.EscapeRun) { fmt.Fprintf(stderr, "d = %d seed %d: %d steps\n", r.D, r.Seed, r.Steps) }
 	}
 	w, err := o.open(cmd, stdout)
 	if err != nil {
@@ -69,9 +68,9 @@ func runHardnessEscape(args []string, stdout, stderr io.Writer) error {
 }
 
 // runEscape runs the escape experiment and prints it.
-func runEscape(cfg hardness.EscapeConfig, asJSON bool, m bench.CommandManifest, stdout io.Writer) error {
+func runEscape(cfg bench.EscapeConfig, asJSON bool, m bench.CommandManifest, stdout io.Writer) error {
 	k, eta, maxSteps := cfg.K, cfg.Eta, cfg.MaxSteps
-	res, err := hardness.Escape(cfg)
+	res, err := bench.Escape(cfg)
 	if err != nil {
 		return err
 	}

@@ -67,10 +67,8 @@ func (g *gameFlags) check() error {
 	if k > gameMaxK {
 		return usagef("hardness game: --k %d, the game handles k <= %d", k, gameMaxK)
 	}
-	if g.name != "random" {
-		if _, ok := learners.Lookup(g.name); !ok {
-			return usagef("hardness game: unknown learner %q (known: random, %s)", g.name, strings.Join(learners.Names(), ", "))
-		}
+	if _, ok := learners.Lookup(g.name); !ok {
+		return usagef("hardness game: unknown learner %q (known: %s)", g.name, strings.Join(learners.Names(), ", "))
 	}
 	if g.maxQ < 0 {
 		return usagef("hardness game: --max-queries %d, want >= 0", g.maxQ)
@@ -93,7 +91,7 @@ func (g *gameFlags) check() error {
 
 // config is the game's configuration in the manifests, before the game
 // (the records file) and after it (its result fills options and tol_floor).
-func (g *gameFlags) config(res *hardness.GameResult) map[string]any {
+func (g *gameFlags) config(res *bench.GameResult) map[string]any {
 	cfg := map[string]any{"d": g.fam.D, "k": g.fam.K, "eta": num(g.fam.Eta), "tau": num(g.fam.Tau), "learner": g.name, "seed": g.seed,
 		"max_queries": g.maxQ, "mode": g.modeS}
 	if res != nil {
@@ -136,7 +134,7 @@ func (g *gameFlags) play(args []string, stdout io.Writer) error {
 	}
 	traj := &trajectory{}
 	fam := g.fam
-	cfg := hardness.GameConfig{D: fam.D, K: fam.K, Eta: fam.Eta, Tau: fam.Tau, Learner: g.name, Options: g.opts,
+	cfg := bench.GameConfig{D: fam.D, K: fam.K, Eta: fam.Eta, Tau: fam.Tau, Learner: g.name, Options: g.opts,
 		Seed: g.seed, MaxQueries: g.maxQ, Adversary: hardness.AdversaryOptions{Mode: g.mode}, DropRecords: true,
 		OnRecord: func(r hardness.Record) error {
 			traj.add(r)
@@ -145,7 +143,7 @@ func (g *gameFlags) play(args []string, stdout io.Writer) error {
 			}
 			return nil
 		}}
-	res, err := hardness.PlayGame(cfg)
+	res, err := bench.PlayNamed(cfg)
 	if err == nil && out != nil {
 		err = out.Commit()
 		out = nil
@@ -215,7 +213,7 @@ type trajPt struct {
 	EffectiveTol   num    `json:"effective_tol"`
 }
 
-func gameJSON(res *hardness.GameResult, shown []hardness.Record, m bench.CommandManifest) gameOutput {
+func gameJSON(res *bench.GameResult, shown []hardness.Record, m bench.CommandManifest) gameOutput {
 	tr := make([]trajPt, len(shown))
 	for i, r := range shown {
 		tr[i] = trajPt{Seq: r.Seq, Survivors: r.Survivors, SurvivorsKind: r.SurvivorsKind,
@@ -239,7 +237,7 @@ func gameJSON(res *hardness.GameResult, shown []hardness.Record, m bench.Command
 
 // printGame prints the game's result as text, with at most about 24
 // records of its trajectory.
-func printGame(stdout io.Writer, res *hardness.GameResult, fam familyFlags, traj *trajectory) {
+func printGame(stdout io.Writer, res *bench.GameResult, fam familyFlags, traj *trajectory) {
 	shown := traj.shown(24)
 	fmt.Fprintf(stdout, "game: %s against the parity adversary (%s accounting), d = %d, k = %d, eta = %g, tau = %g\n",
 		res.Learner, res.Mode, fam.D, fam.K, fam.Eta, fam.Tau)

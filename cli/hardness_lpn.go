@@ -5,18 +5,17 @@ import (
 	"io"
 
 	"github.com/sqsim/sqsim/bench"
-	"github.com/sqsim/sqsim/hardness"
 )
 
 // lpnOutput is the JSON object of sqsim hardness lpn --json.
 type lpnOutput struct {
-	Support     []int               `json:"support"`
-	Recovered   []int               `json:"recovered"`
-	Correct     bool                `json:"correct"`
-	Threshold   num                 `json:"threshold"`
-	Tau         num                 `json:"tau"`
-	LossSamples int                 `json:"loss_samples"`
-	Coords      []hardness.LPNCoord `json:"coords"`
+	Support     []int            `json:"support"`
+	Recovered   []int            `json:"recovered"`
+	Correct     bool             `json:"correct"`
+	Threshold   num              `json:"threshold"`
+	Tau         num              `json:"tau"`
+	LossSamples int              `json:"loss_samples"`
+	Coords      []bench.LPNCoord `json:"coords"`
 
 	Manifest bench.CommandManifest `json:"manifest"`
 }
@@ -53,13 +52,13 @@ func runHardnessLPN(args []string, stdout io.Writer) error {
 		return err
 	}
 	conf := map[string]any{"d": d, "k": k, "eta": num(eta), "seed": *seed, "oracle": *orc}
-	return o.close(cmd, runLPN(hardness.LPNConfig{D: d, K: k, Eta: eta, Seed: *seed, Oracle: *orc}, o.JSON, manifestArgs(cmd, args, conf), w))
+	return o.close(cmd, runLPN(bench.LPNConfig{D: d, K: k, Eta: eta, Seed: *seed, Oracle: *orc}, o.JSON, manifestArgs(cmd, args, conf), w))
 }
 
 // runLPN runs the reduction and prints it.
-func runLPN(cfg hardness.LPNConfig, asJSON bool, m bench.CommandManifest, stdout io.Writer) error {
+func runLPN(cfg bench.LPNConfig, asJSON bool, m bench.CommandManifest, stdout io.Writer) error {
 	d, k, eta, orc := cfg.D, cfg.K, cfg.Eta, cfg.Oracle
-	res, err := hardness.LPN(cfg)
+	res, err := bench.LPN(cfg)
 	if err != nil {
 		return err
 	}

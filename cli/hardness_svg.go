@@ -6,12 +6,12 @@ import (
 	"math"
 	"strings"
 
-	"github.com/sqsim/sqsim/hardness"
+	"github.com/sqsim/sqsim/bench"
 )
 
 // writeCurveSVG draws queries against d on log-log axes, one series per k,
 // with the fitted lines, as a self-contained SVG.
-func writeCurveSVG(w io.Writer, pts []hardness.CurvePoint, fits []hardness.CurveFit) error {
+func writeCurveSVG(w io.Writer, pts []bench.CurvePoint, fits []bench.CurveFit) error {
 	const W, H, L, R, T, B = 640.0, 440.0, 70.0, 150.0, 30.0, 50.0
 	minD, maxD, minQ, maxQ := math.Inf(1), 0.0, math.Inf(1), 0.0
 	for _, p := range pts {
@@ -66,7 +66,7 @@ func writeCurveSVG(w io.Writer, pts []hardness.CurvePoint, fits []hardness.Curve
 				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`+"\n", px(float64(p.D)), py(float64(p.Queries)), col)
 			}
 		}
-		if s, c, n := hardness.FitSlope(xs, ys); n >= 2 {
+		if s, c, n := bench.FitSlope(xs, ys); n >= 2 {
 			x0, x1 := float64(ft.DMin), float64(ft.DMax)
 			y0, y1 := math.Exp(c)*math.Pow(x0, s), math.Exp(c)*math.Pow(x1, s)
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-dasharray="4 3"/>`+"\n", px(x0), py(y0), px(x1), py(y1), col)

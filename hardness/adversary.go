@@ -7,7 +7,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/sqsim/sqsim/sq"
@@ -111,16 +110,6 @@ type Record struct {
 	SurvivorsUpper string `json:"survivors_upper"`
 	Forced         bool   `json:"forced"` // D_0's value was inconsistent with every survivor
 	Nanos          int64  `json:"ns"`
-}
-
-// pendingQuery is a query whose eliminations were only bounded: a support
-// survives it iff it is consistent with the answer given.
-type pendingQuery struct {
-	q       *sq.Query
-	tau     float64
-	base    []float64 // E_{D_0}[phi]
-	answer  []float64
-	visible []visTerm
 }
 
 // visTerm is a term of the query that the parity can see: coefficient
@@ -239,42 +228,6 @@ func (a *Adversary) Records() []Record { return slices.Clone(a.records) }
 
 // Forced returns how many answers were forced away from the null value.
 func (a *Adversary) Forced() int { return a.forced }
-
-// Count is a number of surviving supports: exact (Lower == Upper), or a
-// lower and an upper bound.
-type Count struct {
-	Lower, Upper *big.Int
-	Exact        bool
-}
-
-// Kind returns "exact" or "lower-bound".
-func (c Count) Kind() string {
-	if c.Exact {
-		return "exact"
-	}
-	return "lower-bound"
-}
-
-// Survivors returns the number of supports consistent with every answer.
-func (a *Adversary) Survivors() Count {
-	if a.explicit {
-		n := big.NewInt(int64(len(a.alive)))
-		return Count{Lower: n, Upper: n, Exact: true}
-	}
-	base := new(big.Int).Sub(a.total, big.NewInt(int64(len(a.elim))))
-	if a.exact {
-		return Count{Lower: base, Upper: new(big.Int).Set(base), Exact: true}
-	}
-	lo := new(big.Int).Sub(base, a.lbSub)
-	if lo.Sign() < 0 {
-		lo.SetInt64(0)
-	}
-	hi := new(big.Int).Set(base)
-	if alt := new(big.Int).Sub(a.total, a.maxElim); alt.Cmp(hi) < 0 {
-		hi = alt
-	}
-	return Count{Lower: lo, Upper: hi}
-}
 
 // Answer implements sq.Oracle.
 func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
@@ -442,54 +395,20 @@ func clampToward(v, center []float64, n sq.Norm, r float64) {
 // answerEnumerated evaluates every survivor.
 func (a *Adversary) answerEnumerated(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, rec *Record) error {
 	rec.Method = "enumeration"
-	zero := make([]float64, q.Dim)
-	deltas := make([][]float64, len(a.alive))
-	errs := make([]float64, len(a.alive))
-	consistent := 0
-	best, bestNorm := 0, math.Inf(1)
-	for i, S := range a.alive {
-		d := make([]float64, q.Dim)
-		eb, err := a.delta(S, q, vis, d)
-		if err != nil {
-			return err
-		}
-		deltas[i], errs[i] = d, eb
-		n := dist(d, zero, q.TolNorm) + eb
-		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return fmt.Errorf("%w: query %q: the exact value under support %v is not finite (its weights are beyond what can be computed)", ErrAdversary, q.Name, S)
-		}
-		if n <= margin {
-			consistent++
-		}
-		if n < bestNorm || (n == bestNorm && lexLess(S, a.alive[best])) {
-			best, bestNorm = i, n
-		}
+	m, err := a.measure(q, vis, a.alive, margin)
+	if err != nil {
+		return err
 	}
 	answer := ans[:q.Dim]
-	if consistent == 0 && len(a.alive) > 0 {
+	if m.consistent == 0 && len(a.alive) > 0 {
 		// Forced: answer with the least revealing survivor's value moved
 		// toward the null value.
 		rec.Forced = true
 		a.forced++
-		truth := make([]float64, q.Dim)
-		for i := range truth {
-			truth[i] = base[i] + deltas[best][i]
-		}
-		clampToward(answer, truth, q.TolNorm, (margin-errs[best])*(1-1e-9))
+		m.force(answer, base, q, margin)
 	}
-	kept := a.alive[:0]
-	elim := 0
-	val := make([]float64, q.Dim)
-	for i, S := range a.alive {
-		for j := range val {
-			val[j] = base[j] + deltas[i][j]
-		}
-		if dist(val, answer, q.TolNorm)+errs[i] <= margin {
-			kept = append(kept, S)
-		} else {
-			elim++
-		}
-	}
+	kept := m.keep(a.alive, base, answer, q, margin)
+	elim := len(a.alive) - len(kept)
 	a.alive = kept
 	if len(a.alive) == 0 {
 		return fmt.Errorf("%w: no support survives query %q", ErrAdversary, q.Name)
@@ -498,193 +417,67 @@ func (a *Adversary) answerEnumerated(q *sq.Query, vis []visTerm, base []float64,
 	return nil
 }
 
-// classes groups the coordinates by the parameters the visible terms give
-// them (weights, row entries, Hermite degrees).
-type classes struct {
-	of      []int   // class of each coordinate
-	sizes   []int   // number of coordinates in each class
-	members [][]int // coordinates of each class, increasing (see fill)
+// measured holds, for a list of candidate supports, the exact shift
+// E_{D_S}[phi] - E_{D_0}[phi] of each and its error bound, the least
+// revealing candidate (smallest shift plus error, ties broken by lexLess)
+// and how many candidates the null answer keeps consistent.
+type measured struct {
+	deltas     [][]float64
+	errs       []float64
+	best       int
+	consistent int
 }
 
-// fill builds members from of and sizes (one backing array).
-func (cl *classes) fill() {
-	if cl.members != nil {
-		return
+// measure computes the shifts of the candidates (the shared core of the
+// enumerated and the forced answers).
+func (a *Adversary) measure(q *sq.Query, vis []visTerm, cands [][]int, margin float64) (measured, error) {
+	m := measured{deltas: make([][]float64, len(cands)), errs: make([]float64, len(cands))}
+	zero := make([]float64, q.Dim)
+	bestNorm := math.Inf(1)
+	for i, S := range cands {
+		d := make([]float64, q.Dim)
+		eb, err := a.delta(S, q, vis, d)
+		if err != nil {
+			return m, err
+		}
+		m.deltas[i], m.errs[i] = d, eb
+		n := dist(d, zero, q.TolNorm) + eb
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return m, fmt.Errorf("%w: query %q: the exact value under support %v is not finite (its weights are beyond what can be computed)", ErrAdversary, q.Name, S)
+		}
+		if n <= margin {
+			m.consistent++
+		}
+		if n < bestNorm || (n == bestNorm && lexLess(S, cands[m.best])) {
+			m.best, bestNorm = i, n
+		}
 	}
-	off := make([]int, len(cl.sizes)+1)
-	for c, n := range cl.sizes {
-		off[c+1] = off[c] + n
-	}
-	flat := make([]int, len(cl.of))
-	pos := slices.Clone(off[:len(cl.sizes)])
-	for j, c := range cl.of {
-		flat[pos[c]] = j
-		pos[c]++
-	}
-	cl.members = make([][]int, len(cl.sizes))
-	for c := range cl.sizes {
-		cl.members[c] = flat[off[c]:off[c+1]:off[c+1]]
-	}
+	return m, nil
 }
 
-func (a *Adversary) classify(vis []visTerm) classes {
-	d := a.fam.d
-	var cl classes
-	cl.of = make([]int, d)
-	keyOf := func(j int, buf []byte) []byte {
-		for _, t := range vis {
-			h := t.h
-			switch h.Kind {
-			case sq.FeatRelu, sq.FeatRelu2, sq.FeatStepX, sq.FeatReluX, sq.FeatStep:
-				buf = appendBits(buf, h.W[j])
-			case sq.FeatReluRows:
-				for _, row := range h.U {
-					buf = appendBits(buf, row[j])
-				}
-			case sq.FeatHermite:
-				deg := 0
-				for i, c := range h.Idx {
-					if c == j {
-						deg = h.Deg[i]
-					}
-				}
-				buf = appendBits(buf, float64(deg))
-			}
-		}
-		return buf
+// force sets answer to the least revealing candidate's value moved toward
+// the null value base, as far as keeps that candidate consistent.
+func (m *measured) force(answer, base []float64, q *sq.Query, margin float64) {
+	truth := make([]float64, q.Dim)
+	for i := range truth {
+		truth[i] = base[i] + m.deltas[m.best][i]
 	}
-	if len(vis) == 1 && vis[0].h.W != nil {
-		ids := make(map[uint64]int, min(d, 256))
-		for j, v := range vis[0].h.W {
-			u := math.Float64bits(v)
-			if v == 0 {
-				u = 0
-			}
-			id, ok := ids[u]
-			if !ok {
-				id = len(cl.sizes)
-				ids[u] = id
-				cl.sizes = append(cl.sizes, 0)
-			}
-			cl.of[j] = id
-			cl.sizes[id]++
-		}
-		return cl
-	}
-	ids := map[string]int{}
-	var buf []byte
-	for j := 0; j < d; j++ {
-		buf = keyOf(j, buf[:0])
-		id, ok := ids[string(buf)]
-		if !ok {
-			id = len(cl.sizes)
-			ids[string(buf)] = id
-			cl.sizes = append(cl.sizes, 0)
-		}
-		cl.of[j] = id
-		cl.sizes[id]++
-	}
-	return cl
+	clampToward(answer, truth, q.TolNorm, (margin-m.errs[m.best])*(1-1e-9))
 }
 
-// countCompositions returns the number of (k_c) with 0 <= k_c <= n_c and
-// sum k_c = k, saturated at limit+1.
-func countCompositions(sizes []int, k, limit int) int {
-	cnt := make([]int, k+1)
-	next := make([]int, k+1)
-	cnt[0] = 1
-	for _, n := range sizes {
-		clear(next)
-		for j := 0; j <= k; j++ {
-			if cnt[j] == 0 {
-				continue
-			}
-			for t := 0; t <= n && j+t <= k; t++ {
-				next[j+t] = min(next[j+t]+cnt[j], limit+1)
-			}
+// keep returns the candidates consistent with answer (a new slice).
+func (m *measured) keep(cands [][]int, base, answer []float64, q *sq.Query, margin float64) [][]int {
+	var kept [][]int
+	val := make([]float64, q.Dim)
+	for i, S := range cands {
+		for j := range val {
+			val[j] = base[j] + m.deltas[i][j]
 		}
-		cnt, next = next, cnt
-	}
-	return cnt[k]
-}
-
-// composition is one way of choosing k_c coordinates from each class.
-type composition struct {
-	ks   []int // k_c per class (only classes with k_c > 0 listed in cls)
-	cls  []int
-	mult *big.Int
-	rep  []int // a representative support
-	dlt  []float64
-	err  float64
-	norm float64
-}
-
-// compositions enumerates the compositions of k over the classes.
-func compositions(cl classes, k int, visit func(cls, ks []int)) {
-	nc := len(cl.members)
-	// suffix capacity: how many coordinates remain in classes >= c.
-	capAfter := make([]int, nc+1)
-	for c := nc - 1; c >= 0; c-- {
-		capAfter[c] = capAfter[c+1] + len(cl.members[c])
-	}
-	var cls, ks []int
-	var rec func(c, rem int)
-	rec = func(c, rem int) {
-		if rem == 0 {
-			visit(cls, ks)
-			return
-		}
-		if c == nc || capAfter[c] < rem {
-			return
-		}
-		for t := min(rem, len(cl.members[c])); t >= 0; t-- {
-			if t > 0 {
-				cls = append(cls, c)
-				ks = append(ks, t)
-			}
-			rec(c+1, rem-t)
-			if t > 0 {
-				cls = cls[:len(cls)-1]
-				ks = ks[:len(ks)-1]
-			}
+		if dist(val, answer, q.TolNorm)+m.errs[i] <= margin {
+			kept = append(kept, S)
 		}
 	}
-	rec(0, k)
-}
-
-// supportKey packs a sorted support into a map key.
-func supportKey(S []int) string {
-	b := make([]byte, 2*len(S))
-	for i, s := range S {
-		b[2*i] = byte(s)
-		b[2*i+1] = byte(s >> 8)
-	}
-	return string(b)
-}
-
-// expand calls fn with every support of the composition (fn may not keep S).
-func expand(cl classes, cls, ks []int, fn func(S []int)) {
-	S := make([]int, 0, 16)
-	var rec func(i int)
-	rec = func(i int) {
-		if i == len(cls) {
-			T := slices.Clone(S)
-			slices.Sort(T)
-			fn(T)
-			return
-		}
-		mem := cl.members[cls[i]]
-		choose(len(mem), ks[i], func(idx []int) bool {
-			n := len(S)
-			for _, j := range idx {
-				S = append(S, mem[j])
-			}
-			rec(i + 1)
-			S = S[:n]
-			return true
-		})
-	}
-	rec(0)
+	return kept
 }
 
 // answerStructured counts eliminations by compositions or by bounds.
@@ -695,25 +488,7 @@ func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64,
 	if B, w, ok := supportBound(vis, a.fam.A(), k, q.TolNorm); ok {
 		cands, complete := prunedCandidates(B, w, k, margin, a.opt.MaxCandidates)
 		if complete {
-			// Every support outside cands is proven undistinguished; the
-			// surviving candidates are evaluated exactly.
-			rec.Method = "pruned"
-			zero := make([]float64, q.Dim)
-			dl := make([]float64, q.Dim)
-			var gone [][]int
-			for _, S := range cands {
-				if _, out := a.elim[supportKey(S)]; out {
-					continue
-				}
-				eb, err := a.delta(S, q, vis, dl)
-				if err != nil {
-					return err
-				}
-				if dist(dl, zero, q.TolNorm)+eb > margin {
-					gone = append(gone, S)
-				}
-			}
-			return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+			return a.answerPruned(q, vis, base, margin, ans, cands, rec)
 		}
 	}
 	// 2. Few classes of equal parameters: compositions (exact).
@@ -731,6 +506,37 @@ func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64,
 	if nComp > limit {
 		return a.answerBounded(q, vis, base, margin, ans, rec)
 	}
+	return a.answerCompositions(q, vis, base, margin, ans, cl, rec)
+}
+
+// answerPruned answers a query whose pruned enumeration completed: every
+// support outside cands is proven undistinguished, and the surviving
+// candidates are evaluated exactly.
+func (a *Adversary) answerPruned(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cands [][]int, rec *Record) error {
+	rec.Method = "pruned"
+	zero := make([]float64, q.Dim)
+	dl := make([]float64, q.Dim)
+	var gone [][]int
+	for _, S := range cands {
+		if _, out := a.elim[supportKey(S)]; out {
+			continue
+		}
+		eb, err := a.delta(S, q, vis, dl)
+		if err != nil {
+			return err
+		}
+		if dist(dl, zero, q.TolNorm)+eb > margin {
+			gone = append(gone, S)
+		}
+	}
+	return a.applyExplicit(q, vis, base, margin, ans, gone, rec)
+}
+
+// answerCompositions answers a query whose visible terms fall into few
+// classes of equal parameters: one exact evaluation per composition of k
+// over the classes, each standing for its multiplicity of supports.
+func (a *Adversary) answerCompositions(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cl classes, rec *Record) error {
+	k := a.fam.k
 	rec.Method = "compositions"
 	cl.fill()
 	zero := make([]float64, q.Dim)
@@ -791,44 +597,6 @@ func (a *Adversary) answerStructured(q *sq.Query, vis []visTerm, base []float64,
 	return nil
 }
 
-// applyExplicit removes the listed distinguished supports gone (a superset
-// of those still alive that q distinguishes; the ones already eliminated
-// are skipped) from the survivors, handling the forced case.
-func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, gone [][]int, rec *Record) error {
-	var fresh [][]int
-	for _, S := range gone {
-		if _, out := a.elim[supportKey(S)]; !out {
-			fresh = append(fresh, S)
-		}
-	}
-	surv := a.Survivors()
-	if a.exact && big.NewInt(int64(len(fresh))).Cmp(surv.Lower) == 0 {
-		// Every survivor is distinguished: forced.
-		return a.forcedAnswer(q, vis, base, margin, ans, fresh, rec)
-	}
-	if !a.exact && new(big.Int).Sub(surv.Lower, big.NewInt(int64(len(fresh)))).Sign() <= 0 {
-		if err := a.certify(q, vis, base, margin); err != nil {
-			return err
-		}
-	}
-	for _, S := range fresh {
-		a.elim[supportKey(S)] = struct{}{}
-	}
-	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(fresh)), "exact"
-	return nil
-}
-
-// markInexact records a query whose eliminations are not listed: ub bounds
-// them from above, lb (possibly 0) from below.
-func (a *Adversary) markInexact(q *sq.Query, vis []visTerm, base, ans []float64, margin float64, ub, lb *big.Int) {
-	a.exact = false
-	a.lbSub.Add(a.lbSub, ub)
-	if lb.Cmp(a.maxElim) > 0 {
-		a.maxElim.Set(lb)
-	}
-	a.pending = append(a.pending, pendingQuery{q: q, tau: margin, base: slices.Clone(base), answer: slices.Clone(ans[:q.Dim]), visible: vis})
-}
-
 // answerBounded handles a query with too many compositions by the proven
 // bounds of bounds.go.
 func (a *Adversary) answerBounded(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, rec *Record) error {
@@ -873,297 +641,26 @@ func (a *Adversary) answerBounded(q *sq.Query, vis []visTerm, base []float64, ma
 	return nil
 }
 
-// certify looks for a witness: a random support that survives every earlier
-// answer and is consistent with the null answer to q. It returns
-// ErrAdversary when none of the tried supports qualifies.
-func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin float64) error {
-	zero := make([]float64, q.Dim)
-	d := make([]float64, q.Dim)
-	for try := 0; try < a.witnessN; try++ {
-		S := randomSupport(a.rng, a.fam.d, a.fam.k)
-		ok, err := a.survives(S)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
-		eb, err := a.delta(S, q, vis, d)
-		if err != nil {
-			return err
-		}
-		if dist(d, zero, q.TolNorm)+eb <= margin {
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: query %q: the survivor count cannot exclude that every support is distinguished, and none of %d random supports survives it", ErrAdversary, q.Name, a.witnessN)
-}
-
-// materializeLimit is the largest C(d, k) for which a structured adversary
-// that cannot certify a survivor lists the survivors and switches to
-// enumeration.
-const materializeLimit = 50000
-
-// materialize replaces the implicit survivor set by the explicit list of
-// supports consistent with every answer so far.
-func (a *Adversary) materialize() error {
-	var alive [][]int
-	var firstErr error
-	forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
-		ok, err := a.survives(S)
-		if err != nil {
-			firstErr = err
-			return false
-		}
-		if ok {
-			alive = append(alive, slices.Clone(S))
-		}
-		return true
-	})
-	if firstErr != nil {
-		return firstErr
-	}
-	if len(alive) == 0 {
-		return fmt.Errorf("%w: no support is consistent with every answer", ErrAdversary)
-	}
-	a.explicit, a.alive = true, alive
-	a.elim, a.pending, a.exact = map[string]struct{}{}, nil, true
-	a.lbSub.SetInt64(0)
-	a.maxElim.SetInt64(0)
-	return nil
-}
-
-// survives reports whether S is consistent with every answer so far.
-func (a *Adversary) survives(S []int) (bool, error) {
-	if a.explicit {
-		key := supportKey(S)
-		for _, T := range a.alive {
-			if supportKey(T) == key {
-				return true, nil
-			}
-		}
-		return false, nil
-	}
-	if _, gone := a.elim[supportKey(S)]; gone {
-		return false, nil
-	}
-	for i := range a.pending {
-		p := &a.pending[i]
-		d := make([]float64, p.q.Dim)
-		eb, err := a.delta(S, p.q, p.visible, d)
-		if err != nil {
-			return false, err
-		}
-		for j := range d {
-			d[j] += p.base[j]
-		}
-		if dist(d, p.answer, p.q.TolNorm)+eb > p.tau {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
 // forcedAnswer handles a query that distinguishes every survivor (all of
 // them listed in cands): it answers with the least revealing one's value
 // moved toward the null value, and keeps the consistent candidates as an
 // explicit survivor list.
 func (a *Adversary) forcedAnswer(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, cands [][]int, rec *Record) error {
+	if len(cands) == 0 {
+		return fmt.Errorf("%w: query %q: no candidate support to force the answer toward", ErrAdversary, q.Name)
+	}
 	rec.Method, rec.Forced = "forced", true
 	a.forced++
-	zero := make([]float64, q.Dim)
-	deltas := make([][]float64, len(cands))
-	errs := make([]float64, len(cands))
-	best, bestNorm := 0, math.Inf(1)
-	for i, S := range cands {
-		deltas[i] = make([]float64, q.Dim)
-		eb, err := a.delta(S, q, vis, deltas[i])
-		if err != nil {
-			return err
-		}
-		errs[i] = eb
-		if n := dist(deltas[i], zero, q.TolNorm) + eb; n < bestNorm || (n == bestNorm && lexLess(S, cands[best])) {
-			best, bestNorm = i, n
-		}
+	m, err := a.measure(q, vis, cands, margin)
+	if err != nil {
+		return err
 	}
 	answer := ans[:q.Dim]
-	truth := make([]float64, q.Dim)
-	for i := range truth {
-		truth[i] = base[i] + deltas[best][i]
-	}
-	clampToward(answer, truth, q.TolNorm, (margin-errs[best])*(1-1e-9))
-	var kept [][]int
-	val := make([]float64, q.Dim)
-	for i, S := range cands {
-		for j := range val {
-			val[j] = base[j] + deltas[i][j]
-		}
-		if dist(val, answer, q.TolNorm)+errs[i] <= margin {
-			kept = append(kept, S)
-		}
-	}
+	m.force(answer, base, q, margin)
+	kept := m.keep(cands, base, answer, q, margin)
 	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(cands)-len(kept)), "exact"
 	a.explicit = true
 	a.alive = kept
 	a.elim = map[string]struct{}{}
 	return nil
-}
-
-// Verdict is the end of a game: the truth the adversary picks among the
-// survivors and how the hypothesis fares on it.
-type Verdict struct {
-	Support    []int   `json:"support"`    // the chosen truth S
-	Loss       float64 `json:"loss"`       // L_S(h), exact
-	OptS       float64 `json:"optS"`       // opt_S computed with kappa_k
-	Eps        float64 `json:"eps"`        // Gap/2
-	Identified bool    `json:"identified"` // Loss <= OptS + Eps
-	Examined   int     `json:"examined"`   // survivors examined to pick the truth
-	Exhaustive bool    `json:"exhaustive"` // every survivor was examined
-	GoodFor    int     `json:"good_for"`   // examined survivors on which h is (optS+eps)-good
-	Note       string  `json:"note,omitempty"`
-}
-
-// Judge picks the truth among the survivors: the one on which the ReLU
-// hypothesis h has the largest exact loss. With an explicit survivor list
-// (or at most 1e5 exact survivors among at most 2e7 supports) every
-// survivor is examined; otherwise up to 64 random survivors (found by
-// rejection, from the adversary's seed). The learner identified S when the
-// loss is at most opt_S + Gap/2. A hypothesis with a non-finite weight, or
-// with a non-finite loss on a survivor, has identified nothing (Identified
-// false, with a Note).
-func (a *Adversary) Judge(h sq.Hypothesis) (Verdict, error) {
-	land, err := NewLandscape(a.fam.k, a.fam.eta)
-	if err != nil {
-		return Verdict{}, err
-	}
-	v := Verdict{OptS: land.OptS, Eps: land.Eps, Loss: math.NaN()}
-	relu, ok := h.(sq.ReLU)
-	if !ok {
-		if p, ok2 := h.(*sq.ReLU); ok2 && p != nil {
-			relu, ok = *p, true
-		}
-	}
-	if !ok || len(relu.W) != a.fam.d {
-		v.Note = fmt.Sprintf("hypothesis %T is not a ReLU of dimension %d; it cannot be scored", h, a.fam.d)
-		return v, nil
-	}
-	for i, w := range relu.W {
-		if math.IsNaN(w) || math.IsInf(w, 0) {
-			// A non-finite hypothesis has identified nothing; its loss is
-			// not a number to compare (and the quadrature would not end).
-			v.Note = fmt.Sprintf("the hypothesis has a non-finite weight w[%d] = %v; it has not identified anything", i, w)
-			return v, nil
-		}
-		if math.Abs(w) > MaxWeight {
-			// Its loss is at least ||w||^2/2 - 2||w|| > 1e299 (labels in
-			// [0, 1]): far above opt_S + eps, and beyond what the exact
-			// route computes.
-			v.Note = fmt.Sprintf("the hypothesis has a weight w[%d] = %v beyond %g: its loss exceeds 1e299; it has not identified anything", i, w, MaxWeight)
-			return v, nil
-		}
-	}
-	var cands [][]int
-	surv := a.Survivors()
-	switch {
-	case a.explicit:
-		cands, v.Exhaustive = a.alive, true
-	case surv.Exact && surv.Lower.IsInt64() && surv.Lower.Int64() <= 100000 && a.total.IsInt64() && a.total.Int64() <= 20_000_000:
-		forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
-			if _, gone := a.elim[supportKey(S)]; !gone {
-				cands = append(cands, slices.Clone(S))
-			}
-			return true
-		})
-		v.Exhaustive = true
-	default:
-		for try := 0; try < 64*64 && len(cands) < 64; try++ {
-			S := randomSupport(a.rng, a.fam.d, a.fam.k)
-			ok, err := a.survives(S)
-			if err != nil {
-				return v, err
-			}
-			if ok {
-				cands = append(cands, S)
-			}
-		}
-	}
-	if len(cands) == 0 {
-		return v, fmt.Errorf("%w: no surviving support found to judge the hypothesis", ErrAdversary)
-	}
-	worst := math.Inf(-1)
-	for i, S := range cands {
-		w, _ := a.fam.Planted(S)
-		l, _, err := w.Loss(relu.W)
-		if err != nil {
-			return v, err
-		}
-		if math.IsNaN(l) || math.IsInf(l, 0) {
-			// Not identified: the worst case is unbounded (or undefined).
-			v.Loss, v.Support, v.Examined = l, slices.Clone(S), i+1
-			v.Note = fmt.Sprintf("the loss of the hypothesis on S = %v is %v; it has not identified anything", S, l)
-			return v, nil
-		}
-		if l <= land.OptS+land.Eps {
-			v.GoodFor++
-		}
-		if l > worst {
-			worst, v.Support = l, slices.Clone(S)
-		}
-	}
-	v.Examined = len(cands)
-	v.Loss = worst
-	v.Identified = worst <= land.OptS+land.Eps
-	return v, nil
-}
-
-// lexLess orders supports lexicographically (ties of the forced choice are
-// broken this way, so that every accounting mode makes the same choice).
-func lexLess(a, b []int) bool { return slices.Compare(a, b) < 0 }
-
-// randomSupport draws a uniform k-subset of [0, d), sorted.
-func randomSupport(r *rand.Rand, d, k int) []int {
-	seen := map[int]bool{}
-	S := make([]int, 0, k)
-	for len(S) < k {
-		j := r.IntN(d)
-		if !seen[j] {
-			seen[j] = true
-			S = append(S, j)
-		}
-	}
-	sort.Ints(S)
-	return S
-}
-
-// forEachSubset calls fn with every k-subset of [0, d) in lexicographic
-// order (fn must not keep S) until fn returns false.
-func forEachSubset(d, k int, fn func(S []int) bool) {
-	choose(d, k, fn)
-}
-
-// choose calls fn with every k-subset of [0, n) in lexicographic order.
-func choose(n, k int, fn func(idx []int) bool) {
-	if k > n || k < 0 {
-		return
-	}
-	idx := make([]int, k)
-	for i := range idx {
-		idx[i] = i
-	}
-	for {
-		if !fn(idx) {
-			return
-		}
-		i := k - 1
-		for i >= 0 && idx[i] == n-k+i {
-			i--
-		}
-		if i < 0 {
-			return
-		}
-		idx[i]++
-		for j := i + 1; j < k; j++ {
-			idx[j] = idx[j-1] + 1
-		}
-	}
 }

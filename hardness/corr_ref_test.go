@@ -198,7 +198,7 @@ func TestFamilyExpectLargeWeights(t *testing.T) {
 		out := make([]float64, 1)
 		eb, _ := w.Expect(sq.ReluCorr(v), out)
 		c, ceb, _ := Corr(v, S)
-		null := 0.5 * norm(v) * gauss.InvSqrt2Pi
+		null := 0.5 * gauss.Norm(v) * gauss.InvSqrt2Pi
 		if want := null + f.A()*c; !(math.Abs(out[0]-want) <= 1e-13*math.Abs(null)+eb+f.A()*ceb) {
 			t.Errorf("ReluCorr at %v = %.16g, want %.16g", v, out[0], want)
 		}

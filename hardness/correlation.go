@@ -189,73 +189,116 @@ func appendBits(b []byte, v float64) []byte {
 // g <= g(t1), and t1 is pushed out (by factors e²) until the bound is below
 // 1e-17 of each component's L1 norm; the bound is added to Err.
 func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
-	k := len(w)
-	pk := ParityConst(k)
-	a := make([]float64, k)
-	zeroIdx := -1
-	amin, amax := math.Inf(1), 0.0
-	for i, v := range w {
-		a[i] = v / math.Sqrt2
-		if v == 0 {
-			zeroIdx = i
-			continue
-		}
-		amin = math.Min(amin, a[i])
-		amax = math.Max(amax, a[i])
-	}
-	out := corrOut{G: make([]float64, k)}
-	if amax == 0 {
+	p := newCorrProblem(w, rho2, grad)
+	out := corrOut{G: make([]float64, p.k)}
+	if p.amax == 0 {
 		// k = 1 never reaches here (k is even); all weights zero.
 		return out
 	}
-	wantC := zeroIdx < 0
-	wantJ := grad && rho2 > 0 && zeroIdx < 0
-	// Component layout: 0 = C, 1..k = G_j, k+1 = J.
-	n := k + 2
-	active := make([]bool, n)
-	active[0] = wantC
+	t0, t1, breaks := p.window()
+	p.scales(t0, math.Log(t0), math.Log(t1))
+	val, errEst, tailComp := p.integrate(t0, t1, breaks)
+	pk := ParityConst(p.k)
+	apk := math.Abs(pk)
+	maxErr := 0.0
+	for c := range val {
+		if !p.active[c] || p.scale[c] == 0 {
+			val[c] = 0
+			continue
+		}
+		v := val[c] / p.scale[c]
+		e := (errEst + tailComp[c]) / p.scale[c]
+		val[c] = pk * v
+		maxErr = math.Max(maxErr, apk*e)
+	}
+	out.C = val[0]
+	copy(out.G, val[1:p.k+1])
+	out.J = val[p.k+1]
+	out.Err = maxErr
+	return out
+}
+
+// corrProblem is the integral of corrIntegrals: its layout (a_i = w_i /
+// sqrt 2, the zero weight if any, which components are wanted), the
+// scratch of its integrand and the scales of its components.
+type corrProblem struct {
+	k          int
+	a          []float64
+	rho2       float64
+	grad       bool
+	zeroIdx    int     // the index of the zero weight, -1 if none
+	amin, amax float64 // the smallest and the largest nonzero a_i (amax 0: all zero)
+	n          int     // components: 0 = C, 1..k = G_j, k+1 = J
+	active     []bool
+	scale      []float64
+
+	F, D, pre, suf []float64 // scratch of eval
+}
+
+// newCorrProblem lays out the integral.
+func newCorrProblem(w []float64, rho2 float64, grad bool) *corrProblem {
+	k := len(w)
+	p := &corrProblem{k: k, a: make([]float64, k), rho2: rho2, grad: grad, zeroIdx: -1, amin: math.Inf(1), n: k + 2,
+		F: make([]float64, k), D: make([]float64, k), pre: make([]float64, k+1), suf: make([]float64, k+1)}
+	for i, v := range w {
+		p.a[i] = v / math.Sqrt2
+		if v == 0 {
+			p.zeroIdx = i
+			continue
+		}
+		p.amin = math.Min(p.amin, p.a[i])
+		p.amax = math.Max(p.amax, p.a[i])
+	}
+	p.active = make([]bool, p.n)
+	p.active[0] = p.zeroIdx < 0
 	if grad {
 		for j := 0; j < k; j++ {
 			// With one zero weight only the derivative along it survives.
-			active[1+j] = zeroIdx < 0 || j == zeroIdx
+			p.active[1+j] = p.zeroIdx < 0 || j == p.zeroIdx
 		}
 	}
-	active[k+1] = wantJ
-	F := make([]float64, k)
-	D := make([]float64, k)
-	pre := make([]float64, k+1)
-	suf := make([]float64, k+1)
-	eval := func(t float64, o []float64) {
-		for i := range a {
-			if grad {
-				F[i], D[i] = gauss.DawsonBoth(a[i] * t)
-			} else {
-				F[i] = gauss.Dawson(a[i] * t)
-			}
+	p.active[k+1] = grad && rho2 > 0 && p.zeroIdx < 0
+	return p
+}
+
+// eval is the integrand at t: o[0] for C, o[1+j] for G_j, o[k+1] for J.
+func (p *corrProblem) eval(t float64, o []float64) {
+	k, a, F, D, pre, suf := p.k, p.a, p.F, p.D, p.pre, p.suf
+	for i := range a {
+		if p.grad {
+			F[i], D[i] = gauss.DawsonBoth(a[i] * t)
+		} else {
+			F[i] = gauss.Dawson(a[i] * t)
 		}
-		pre[0] = 1
-		for i := 0; i < k; i++ {
-			pre[i+1] = pre[i] * F[i]
-		}
-		suf[k] = 1
-		for i := k - 1; i >= 0; i-- {
-			suf[i] = suf[i+1] * F[i]
-		}
-		g := 1.0
-		if rho2 > 0 {
-			g = math.Exp(-0.5 * rho2 * t * t)
-		}
-		p := pre[k] * g
-		o[0] = p / (t * t)
-		if grad {
-			c := g / (math.Sqrt2 * t)
-			for j := 0; j < k; j++ {
-				o[1+j] = c * D[j] * pre[j] * suf[j+1]
-			}
-		}
-		o[k+1] = p
 	}
-	t0 := 1 / amax
+	pre[0] = 1
+	for i := 0; i < k; i++ {
+		pre[i+1] = pre[i] * F[i]
+	}
+	suf[k] = 1
+	for i := k - 1; i >= 0; i-- {
+		suf[i] = suf[i+1] * F[i]
+	}
+	g := 1.0
+	if p.rho2 > 0 {
+		g = math.Exp(-0.5 * p.rho2 * t * t)
+	}
+	pr := pre[k] * g
+	o[0] = pr / (t * t)
+	if p.grad {
+		c := g / (math.Sqrt2 * t)
+		for j := 0; j < k; j++ {
+			o[1+j] = c * D[j] * pre[j] * suf[j+1]
+		}
+	}
+	o[k+1] = pr
+}
+
+// window returns the integration window: [0, t0] in t, then [t0, t1] in
+// u = ln t with the transitions of the factors as breakpoints.
+func (p *corrProblem) window() (t0, t1 float64, breaks []float64) {
+	rho2 := p.rho2
+	t0 = 1 / p.amax
 	if rho2 > 0 && rho2*t0*t0 > gaussSplit*gaussSplit {
 		// The Gaussian factor lives on t ~ 1/rho, far inside [0, 1/a_max]: a
 		// grid or a panel on [0, 1/a_max] can fall between its nodes and see
@@ -264,18 +307,15 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 		// linear regime, so that the bump is resolved on the u = ln t grid.
 		t0 = 1 / math.Sqrt(rho2)
 	}
-	lo := math.Log(t0)
 	// Initial upper end: past every transition (e^3 beyond 1/a_min), cut by
 	// the Gaussian factor where it is below e^-45.
-	t1 := math.E * math.E * math.E / amin
+	t1 = math.E * math.E * math.E / p.amin
 	if rho2 > 0 {
 		tg := math.Sqrt(90 / rho2)
 		t1 = math.Min(t1, tg)
 	}
 	t1 = math.Max(t1, t0)
-	hi := math.Log(t1)
-	var breaks []float64
-	for _, v := range a {
+	for _, v := range p.a {
 		if v > 0 {
 			breaks = append(breaks, -math.Log(v))
 		}
@@ -283,14 +323,19 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 	if rho2 > 0 {
 		breaks = append(breaks, -0.5*math.Log(rho2))
 	}
-	// Scales: a coarse L1 estimate of each component on a grid (trapezoid in
-	// t on [0, t0], in u on [lo, hi]).
+	return t0, t1, breaks
+}
+
+// scales sets p.scale: the inverse of a coarse L1 estimate of each
+// component on a grid (trapezoid in t on [0, t0], in u on [lo, hi]).
+func (p *corrProblem) scales(t0, lo, hi float64) {
+	n := p.n
 	buf := make([]float64, n)
 	l1 := make([]float64, n)
 	const nt = 16
 	for i := 1; i <= nt; i++ {
 		t := t0 * float64(i) / nt
-		eval(t, buf)
+		p.eval(t, buf)
 		for c := range l1 {
 			l1[c] += math.Abs(buf[c]) * t0 / nt
 		}
@@ -301,33 +346,41 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 		for i := 0; i <= m; i++ {
 			u := lo + du*float64(i)
 			t := math.Exp(u)
-			eval(t, buf)
+			p.eval(t, buf)
 			for c := range l1 {
 				l1[c] += math.Abs(buf[c]) * t * du
 			}
 		}
 	}
-	scale := make([]float64, n)
-	for c := range scale {
+	p.scale = make([]float64, n)
+	for c := range p.scale {
 		switch {
-		case !active[c]:
+		case !p.active[c]:
 		case l1[c] > 0x1p-1000 && !math.IsInf(l1[c], 0):
-			scale[c] = 1 / l1[c]
+			p.scale[c] = 1 / l1[c]
 		default:
 			// The grid saw no mass (or a subnormal one, whose inverse would
 			// overflow): integrate this component to an absolute tolerance.
-			scale[c] = 1
+			p.scale[c] = 1
 		}
 	}
+}
+
+// integrate integrates the scaled components over the window, then extends
+// the upper end by factors e^2 until the tail bounds are below 1e-17 (at
+// most 40 times). It returns the scaled values, the quadrature's error
+// estimate and the tail bound of each component.
+func (p *corrProblem) integrate(t0, t1 float64, breaks []float64) (val []float64, errEst float64, tailComp []float64) {
+	n := p.n
 	scaled := func(t float64, jac float64, o []float64) {
-		eval(t, o)
+		p.eval(t, o)
 		for c := range o {
-			o[c] *= scale[c] * jac
+			o[c] *= p.scale[c] * jac
 		}
 	}
-	val := make([]float64, n)
+	val = make([]float64, n)
 	part := make([]float64, n)
-	errEst := gauss.IntegrateVec(func(t float64, o []float64) { scaled(t, 1, o) }, n, 0, t0, nil, relTol, part)
+	errEst = gauss.IntegrateVec(func(t float64, o []float64) { scaled(t, 1, o) }, n, 0, t0, nil, relTol, part)
 	copy(val, part)
 	segment := func(ua, ub float64) {
 		e := gauss.IntegrateVec(func(u float64, o []float64) {
@@ -339,81 +392,68 @@ func corrIntegrals(w []float64, rho2 float64, grad bool) corrOut {
 			val[c] += part[c]
 		}
 	}
-	if hi > lo {
+	if lo, hi := math.Log(t0), math.Log(t1); hi > lo {
 		segment(lo, hi)
 	}
-	// Tail bounds beyond t1, in the scaled units.
-	prodA := 1.0 // product of the nonzero a_i
-	for _, v := range a {
-		if v > 0 {
-			prodA *= v
-		}
-	}
-	tails := func(t1 float64) (worst float64, perComp []float64) {
-		perComp = make([]float64, n)
-		g1 := 1.0
-		gauss1 := math.Inf(1) // ∫_{t1}^∞ g(t) dt
-		if rho2 > 0 {
-			rho := math.Sqrt(rho2)
-			g1 = math.Exp(-0.5 * rho2 * t1 * t1)
-			gauss1 = math.Sqrt(math.Pi/2) / rho * math.Erfc(rho*t1/math.Sqrt2)
-		}
-		// ∫_{t1}^∞ t^-p g(t) dt <= min(g(t1) t1^(1-p)/(p-1), t1^-p ∫ g).
-		powTail := func(p float64) float64 {
-			b := math.Pow(t1, -p) * gauss1
-			if p > 1 {
-				b = math.Min(b, g1*math.Pow(t1, 1-p)/(p-1))
-			}
-			return b
-		}
-		kf := float64(k)
-		if active[0] {
-			perComp[0] = powTail(kf+2) / prodA
-		}
-		for j := 0; j < k; j++ {
-			if !active[1+j] {
-				continue
-			}
-			if j == zeroIdx {
-				// F'(0) = 1 and k-1 factors F(a_i t) <= 1/(a_i t).
-				perComp[1+j] = powTail(kf) / (math.Sqrt2 * prodA)
-			} else {
-				perComp[1+j] = powTail(kf+2) / (math.Sqrt2 * prodA * a[j])
-			}
-		}
-		if active[k+1] {
-			perComp[k+1] = powTail(kf) / prodA
-		}
-		for c := range perComp {
-			perComp[c] *= scale[c]
-			worst = math.Max(worst, perComp[c])
-		}
-		return worst, perComp
-	}
-	worst, tailComp := tails(t1)
+	worst, tailComp := p.tails(t1)
 	for iter := 0; worst > 1e-17 && iter < 40; iter++ {
 		nt1 := t1 * math.E * math.E
 		segment(math.Log(t1), math.Log(nt1))
 		t1 = nt1
-		worst, tailComp = tails(t1)
+		worst, tailComp = p.tails(t1)
 	}
-	apk := math.Abs(pk)
-	maxErr := 0.0
-	for c := range val {
-		if !active[c] || scale[c] == 0 {
-			val[c] = 0
+	return val, errEst, tailComp
+}
+
+// tails bounds the integral of each component beyond t1, in the scaled
+// units, and returns the largest bound too.
+func (p *corrProblem) tails(t1 float64) (worst float64, perComp []float64) {
+	k, rho2 := p.k, p.rho2
+	prodA := 1.0 // product of the nonzero a_i
+	for _, v := range p.a {
+		if v > 0 {
+			prodA *= v
+		}
+	}
+	perComp = make([]float64, p.n)
+	g1 := 1.0
+	gauss1 := math.Inf(1) // ∫_{t1}^∞ g(t) dt
+	if rho2 > 0 {
+		rho := math.Sqrt(rho2)
+		g1 = math.Exp(-0.5 * rho2 * t1 * t1)
+		gauss1 = math.Sqrt(math.Pi/2) / rho * math.Erfc(rho*t1/math.Sqrt2)
+	}
+	// ∫_{t1}^∞ t^-p g(t) dt <= min(g(t1) t1^(1-p)/(p-1), t1^-p ∫ g).
+	powTail := func(q float64) float64 {
+		b := math.Pow(t1, -q) * gauss1
+		if q > 1 {
+			b = math.Min(b, g1*math.Pow(t1, 1-q)/(q-1))
+		}
+		return b
+	}
+	kf := float64(k)
+	if p.active[0] {
+		perComp[0] = powTail(kf+2) / prodA
+	}
+	for j := 0; j < k; j++ {
+		if !p.active[1+j] {
 			continue
 		}
-		v := val[c] / scale[c]
-		e := (errEst + tailComp[c]) / scale[c]
-		val[c] = pk * v
-		maxErr = math.Max(maxErr, apk*e)
+		if j == p.zeroIdx {
+			// F'(0) = 1 and k-1 factors F(a_i t) <= 1/(a_i t).
+			perComp[1+j] = powTail(kf) / (math.Sqrt2 * prodA)
+		} else {
+			perComp[1+j] = powTail(kf+2) / (math.Sqrt2 * prodA * p.a[j])
+		}
 	}
-	out.C = val[0]
-	copy(out.G, val[1:k+1])
-	out.J = val[k+1]
-	out.Err = maxErr
-	return out
+	if p.active[k+1] {
+		perComp[k+1] = powTail(kf) / prodA
+	}
+	for c := range perComp {
+		perComp[c] *= p.scale[c]
+		worst = math.Max(worst, perComp[c])
+	}
+	return worst, perComp
 }
 
 // checkWeights refuses a non-finite weight (a NaN used to hang the

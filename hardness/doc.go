@@ -23,9 +23,16 @@
 //   - Adversary: the SQ lower-bound adversary as an sq.Oracle, with survivor
 //     accounting that scales to d = 1e4, k = 8 without enumerating the
 //     C(d, k) supports, and says which counts are exact and which are bounds
-//     (adversary.go, bounds.go); PlayGame runs a learner against it
-//     (game.go) under a tolerance floor (oracle.WithMinTol): every query is
-//     answered at a tolerance >= the game's tau, whatever the learner asks.
-//   - Curve, Escape, LPN: the experiments of docs/hardness.md
-//     (experiments.go), run by `sqsim hardness curve|escape|lpn`.
+//     (adversary.go: the protocol and the answering strategies;
+//     survivors.go: the survivor set; subsets.go: the combinatorics of
+//     supports; bounds.go), and its Judge, which picks the truth at the end
+//     of a game (judge.go). TolWatch tells it the tolerance a learner asked
+//     for under a game's tolerance floor (tolwatch.go).
+//
+// Running a learner against the adversary, and the experiments of
+// docs/hardness.md, are the harness's: bench.PlayGame (any sq.Learner),
+// bench.PlayNamed (a registered learner, e.g. "sparse", "gd" or the
+// baseline "random"), bench.Curve, bench.Escape and bench.LPN, run by
+// `sqsim hardness game|curve|escape|lpn`. This package imports only sq and
+// sq/gauss.
 package hardness

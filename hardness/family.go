@@ -238,7 +238,7 @@ func (w *World) Loss(v []float64) (float64, float64, error) {
 	if err := checkWeights(v); err != nil {
 		return 0, 0, err
 	}
-	n := norm(v)
+	n := gauss.Norm(v)
 	c, eb := 0.0, 0.0
 	if w.S != nil {
 		o := corrAt(w.fam.cache, v, w.S, false)
@@ -250,28 +250,6 @@ func (w *World) Loss(v []float64) (float64, float64, error) {
 		return 0, 0, fmt.Errorf("%w: loss of a weight vector of norm %.3g is %v (bound %v): not representable", ErrFamily, n, l, lb)
 	}
 	return l, lb, nil
-}
-
-// norm returns ||v||, rescaled by the largest entry when the sum of squares
-// overflows or underflows (bit-identical to the plain sum otherwise).
-func norm(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x * x
-	}
-	if s == 0 || (s >= 0x1p-900 && s <= 0x1p900) {
-		return math.Sqrt(s)
-	}
-	m := maxAbs(v)
-	if m == 0 || math.IsNaN(m) || math.IsInf(m, 0) {
-		return m
-	}
-	s = 0
-	for _, x := range v {
-		u := x / m
-		s += u * u
-	}
-	return m * math.Sqrt(s)
 }
 
 // labelPair returns lambda(0) and lambda(1).
@@ -385,7 +363,7 @@ func (f *Family) featureParity(h *sq.Feature, S []int, out []float64) (float64, 
 		return 0, nil
 	case sq.FeatStep:
 		if k == 1 {
-			if n := norm(h.W); n > 0 {
+			if n := gauss.Norm(h.W); n > 0 {
 				out[0] = math.Asin(clampUnit(h.W[S[0]]/n)) / math.Pi
 			}
 		}
@@ -403,7 +381,7 @@ func (f *Family) featureParity(h *sq.Feature, S []int, out []float64) (float64, 
 		}
 		return eb, nil
 	case sq.FeatStepX:
-		if norm(h.W) == 0 {
+		if gauss.Norm(h.W) == 0 {
 			return 0, nil
 		}
 		o := corrAt(f.cache, h.W, S, true)
@@ -425,7 +403,7 @@ func (f *Family) featureParity(h *sq.Feature, S []int, out []float64) (float64, 
 			out[j] = h.W[i] / math.Pi
 		case k == 1:
 			i := S[0]
-			n := norm(h.W)
+			n := gauss.Norm(h.W)
 			if n == 0 {
 				return 0, nil
 			}
@@ -475,7 +453,7 @@ func clampUnit(x float64) float64 { return math.Max(-1, math.Min(1, x)) }
 // E[sign(x_i) | z] = 2 Phi(rho z/s) - 1, so the value is
 // ||w||^2 E[relu(z)^2 (2 Phi(rho z/s) - 1)].
 func relu2Sign(w []float64, i int, out []float64) (float64, error) {
-	n := norm(w)
+	n := gauss.Norm(w)
 	if n == 0 {
 		return 0, nil
 	}

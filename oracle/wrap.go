@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"time"
 
 	"github.com/sqsim/sqsim/sq"
 )
@@ -38,31 +37,10 @@ func samplesOf(o sq.Oracle) (int64, bool) {
 
 // WithLedger records every answered query in l (refused queries are not
 // recorded), with the wall time of the answer and, for sampling oracles
-// below it, the examples used.
+// below it, the examples used: sq.Recording as a middleware, so that
+// Session.Batch sees the ledger (sq.RecordingLedger).
 func WithLedger(l *sq.Ledger) Middleware {
-	return func(o sq.Oracle) sq.Oracle { return &ledgerOracle{inner: o, l: l} }
-}
-
-type ledgerOracle struct {
-	inner sq.Oracle
-	l     *sq.Ledger
-}
-
-func (o *ledgerOracle) Name() string               { return "ledger(" + o.inner.Name() + ")" }
-func (o *ledgerOracle) LastSamples() (int64, bool) { return samplesOf(o.inner) }
-func (o *ledgerOracle) EffectiveTol(tau float64) float64 {
-	return sq.EffectiveTol(o.inner, tau)
-}
-
-func (o *ledgerOracle) Answer(q *sq.Query, tau float64, ans []float64) error {
-	start := time.Now()
-	if err := o.inner.Answer(q, tau, ans); err != nil {
-		return err
-	}
-	n, pool := samplesOf(o.inner)
-	o.l.Record(q, tau, ans, sq.Info{Oracle: o.inner.Name(), Nanos: time.Since(start).Nanoseconds(), Samples: n, Pool: pool,
-		EffTol: sq.EffectiveTol(o.inner, tau)})
-	return nil
+	return func(o sq.Oracle) sq.Oracle { return sq.Recording(o, l) }
 }
 
 // WithBudget refuses, with a *sq.BudgetError, the first query that would

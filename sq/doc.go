@@ -164,7 +164,7 @@
 //     ...) and how to register one;
 //   - package bench: one run (bench.Run) or a grid of runs, scored exactly;
 //   - package hardness: the GKK19 lower bound as a game against an SQ
-//     adversary (hardness.PlayGame);
+//     adversary (bench.PlayGame);
 //   - cmd/sqsim: the command line (sqsim learn, sqsim hardness game, ...);
 //   - docs/: tutorial.md, writing-a-learner.md, theory.md, hardness.md.
 package sq

@@ -129,11 +129,107 @@ func (s *Session) AskVec(q *Query, tau float64, dst []float64) ([]float64, error
 
 // Batch runs fn with all the queries it asks counted as one adaptivity
 // round: use it for queries none of which depends on another's answer.
+//
+// The round is kept by the ledger the session's oracle records in. When
+// that ledger can be seen (a Recording oracle, as NewSession and
+// oracle.WithLedger install, outermost or under wrappers with an
+// Unwrap() Oracle method) and Session.Ledger is another one, Batch returns
+// an error wrapping ErrSession without calling fn: the two ledgers would
+// disagree on the rounds. With Ledger nil the rounds are kept by the
+// oracle's ledger; with no visible recording ledger, by Ledger.
 func (s *Session) Batch(fn func() error) error {
-	if s.Ledger == nil {
+	l := s.Ledger
+	if rl, ok := RecordingLedger(s.Oracle); ok {
+		if l != nil && rl != l {
+			return fmt.Errorf("%w: the session's ledger is not the ledger its oracle %s records in (build the session with NewSession)", ErrSession, s.Oracle.Name())
+		}
+		l = rl
+	}
+	if l == nil {
 		return fn()
 	}
-	return s.Ledger.Round(fn)
+	return l.Round(fn)
+}
+
+// NewSession wires a session in one place: its oracle is o wrapped in a
+// Recording oracle that records every answered query in l, and its Ledger
+// is l, so that the queries, the free expectations and the adaptivity
+// rounds all go to the same ledger. With l nil the oracle is o as it is
+// and nothing is recorded. When o already records in l (a Recording
+// oracle for l is visible in it, see RecordingLedger) it is not wrapped
+// again. r is the learner's random stream (e.g. Stream(seed, KeyLearner)).
+func NewSession(set Setting, o Oracle, l *Ledger, r *rand.Rand) *Session {
+	s := &Session{Setting: set, Oracle: o, Ledger: l, Rand: r}
+	if l == nil || o == nil {
+		return s
+	}
+	if rl, ok := RecordingLedger(o); ok && rl == l {
+		return s
+	}
+	s.Oracle = Recording(o, l)
+	return s
+}
+
+// Recording returns o wrapped so that every query it answers is recorded in
+// l (refused queries are not recorded), with the wall time of the answer
+// and, for sampling oracles below it, the examples used. Its name is
+// "ledger(" + o.Name() + ")"; it forwards TolFloor and SampleReporter.
+// oracle.WithLedger is this wrapper as a middleware.
+func Recording(o Oracle, l *Ledger) Oracle { return &recording{inner: o, l: l} }
+
+// RecordingLedger returns the ledger o records in: o's own when it is a
+// Recording oracle, else that of the oracle below it when o has an
+// Unwrap() Oracle method, and so on. ok is false when none is visible.
+func RecordingLedger(o Oracle) (l *Ledger, ok bool) {
+	for range maxUnwrap {
+		switch v := o.(type) {
+		case *recording:
+			return v.l, v.l != nil
+		case interface{ Unwrap() Oracle }:
+			o = v.Unwrap()
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// maxUnwrap bounds the walk of RecordingLedger (a wrapper that unwraps to
+// itself must not hang it).
+const maxUnwrap = 64
+
+type recording struct {
+	inner Oracle
+	l     *Ledger
+}
+
+func (o *recording) Name() string { return "ledger(" + o.inner.Name() + ")" }
+
+func (o *recording) Unwrap() Oracle { return o.inner }
+
+func (o *recording) LastSamples() (int64, bool) { return samplesBelow(o.inner) }
+
+func (o *recording) EffectiveTol(tau float64) float64 { return EffectiveTol(o.inner, tau) }
+
+func (o *recording) Answer(q *Query, tau float64, ans []float64) error {
+	start := time.Now()
+	if err := o.inner.Answer(q, tau, ans); err != nil {
+		return err
+	}
+	if o.l == nil {
+		return nil
+	}
+	n, pool := samplesBelow(o.inner)
+	o.l.Record(q, tau, ans, Info{Oracle: o.inner.Name(), Nanos: time.Since(start).Nanoseconds(), Samples: n, Pool: pool,
+		EffTol: EffectiveTol(o.inner, tau)})
+	return nil
+}
+
+func samplesBelow(o Oracle) (int64, bool) {
+	if r, ok := o.(SampleReporter); ok {
+		return r.LastSamples()
+	}
+	return 0, false
 }
 
 // Free computes the expectation of a label-free query from the Setting (see

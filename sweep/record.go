@@ -169,7 +169,7 @@ func runGame(c Cell, rec *Record) error {
 	if err != nil {
 		return err
 	}
-	res, err := hardness.PlayGame(hardness.GameConfig{D: c.D, K: c.K, Eta: c.Eta, Tau: c.Tau, Learner: c.Learner,
+	res, err := bench.PlayNamed(bench.GameConfig{D: c.D, K: c.K, Eta: c.Eta, Tau: c.Tau, Learner: c.Learner,
 		Options: c.gameOptions(), Seed: c.Seed, MaxQueries: c.MaxQueries, Adversary: hardness.AdversaryOptions{Mode: mode}, DropRecords: true})
 	if err != nil {
 		return err

@@ -459,7 +459,7 @@ func checkGame(c Cell) error {
 			return fmt.Errorf("mode enumerate with C(%d, %d) = %s supports, want at most %d (use mode structured)", c.D, c.K, hardness.Binomial(c.D, c.K), enumerateLimit)
 		}
 	}
-	_, err := hardness.NewLearner(c.Learner, c.gameOptions())
+	_, err := learners.New(c.Learner, c.gameOptions())
 	return err
 }
 
