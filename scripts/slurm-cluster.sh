@@ -43,17 +43,33 @@ alive() {
   ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s.
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s; 1 on timeout. With
+# WATCH=PIDFILE:NAME set, returns 2 as soon as that daemon has exited.
 wait_for() {
   local secs=$1 what=$2; shift 2
   local deadline=$(( $(date +%s) + secs ))
   until "$@" >/dev/null 2>&1; do
+    if [ -n "${WATCH:-}" ] && ! alive "${WATCH%%:*}" "${WATCH##*:}"; then
+      return 2
+    fi
     if [ "$(date +%s)" -ge "$deadline" ]; then
       return 1
     fi
     sleep 0.2
   done
   log "$what ($(elapsed) s)"
+}
+
+# failed_start NAME RC LOG...: the error for a daemon that exited (RC 2) or did not get ready.
+failed_start() {
+  local name=$1 rc=$2; shift 2
+  # The last log is the daemon's own stderr: it has what it printed before its log file opened.
+  tail -n 12 "${@: -1}" >&2 2>/dev/null || true
+  if [ "$rc" = 2 ]; then
+    echo "$name exited during startup (logs: $*)"
+  else
+    echo "$name not ready within $TIMEOUT s (logs: $*)"
+  fi
 }
 
 munge_ok() { munge -n </dev/null | unmunge >/dev/null; }
@@ -148,8 +164,13 @@ start_munge() {
   nohup setpriv --reuid=munge --regid=munge --init-groups munged --foreground \
     </dev/null >"$STATE/log/munged.out" 2>&1 &
   echo $! >"$STATE/munged.pid"
-  wait_for "$TIMEOUT" "munged ready (pid $(cat "$STATE/munged.pid"))" munge_ok \
-    || { cat "$STATE/log/munged.out" >&2; die "munged did not answer within $TIMEOUT s (log: $STATE/log/munged.out)"; }
+  local rc=0
+  WATCH="$STATE/munged.pid:munged" wait_for "$TIMEOUT" "munged ready (pid $(cat "$STATE/munged.pid"))" munge_ok || rc=$?
+  if [ $rc != 0 ]; then
+    local msg; msg=$(failed_start munged $rc "$STATE/log/munged.out")
+    stop "$STATE/munged.pid" munged
+    die "$msg"
+  fi
 }
 
 up() {
@@ -169,19 +190,22 @@ up() {
 
   nohup slurmctld -D -i </dev/null >"$STATE/log/slurmctld.out" 2>&1 &
   echo $! >"$STATE/slurmctld.pid"
-  if ! wait_for "$TIMEOUT" "slurmctld UP (pid $(cat "$STATE/slurmctld.pid"))" ctld_up; then
-    tail -n 20 "$STATE/log/slurmctld.log" "$STATE/log/slurmctld.out" >&2 2>/dev/null || true
+  local rc=0 msg
+  WATCH="$STATE/slurmctld.pid:slurmctld" wait_for "$TIMEOUT" "slurmctld UP (pid $(cat "$STATE/slurmctld.pid"))" ctld_up || rc=$?
+  if [ $rc != 0 ]; then
+    msg=$(failed_start "slurmctld (scontrol ping)" $rc "$STATE/log/slurmctld.log" "$STATE/log/slurmctld.out")
     down_daemons
-    die "slurmctld did not answer 'scontrol ping' within $TIMEOUT s (log: $STATE/log/slurmctld.log)"
+    die "$msg"
   fi
 
   nohup slurmd -D </dev/null >"$STATE/log/slurmd.out" 2>&1 &
   echo $! >"$STATE/slurmd.pid"
-  if ! wait_for "$TIMEOUT" "node idle (slurmd pid $(cat "$STATE/slurmd.pid"))" node_idle; then
+  WATCH="$STATE/slurmd.pid:slurmd" wait_for "$TIMEOUT" "node idle (slurmd pid $(cat "$STATE/slurmd.pid"))" node_idle || rc=$?
+  if [ $rc != 0 ]; then
     sinfo -R >&2 2>/dev/null || true
-    tail -n 20 "$STATE/log/slurmd.log" "$STATE/log/slurmd.out" >&2 2>/dev/null || true
+    msg=$(failed_start "slurmd (node state '$(sinfo -h -o %t 2>/dev/null)', want idle)" $rc "$STATE/log/slurmd.log" "$STATE/log/slurmd.out")
     down_daemons
-    die "node not idle within $TIMEOUT s (sinfo says '$(sinfo -h -o %t 2>/dev/null)'; log: $STATE/log/slurmd.log)"
+    die "$msg"
   fi
   log "up in $(elapsed) s; state in $STATE"
   echo "export SLURM_CONF=$CONF"
