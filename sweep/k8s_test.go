@@ -48,7 +48,7 @@ func TestK8sJobGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sweepGolden(t, tc.name+".yaml", got)
+			slurmGolden(t, tc.name+".yaml", got)
 		})
 	}
 }

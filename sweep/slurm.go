@@ -72,6 +72,10 @@ var (
 	// Values that go into an #SBATCH line: no whitespace, quotes, '%' (a filename pattern) or
 	// shell metacharacters.
 	slurmWordRE = regexp.MustCompile(`^[A-Za-z0-9_.+,:@/=-]+$`)
+	// A job name also goes into the log file names, so it has no '/'.
+	slurmNameRE = regexp.MustCompile(`^[A-Za-z0-9_.+-]+$`)
+	// A partition, or several separated by commas.
+	slurmPartitionRE = regexp.MustCompile(`^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$`)
 )
 
 func (o SlurmOptions) withDefaults() SlurmOptions {
@@ -117,11 +121,11 @@ func (o SlurmOptions) validate() error {
 	if o.Time != "" && !slurmTimeRE.MatchString(o.Time) {
 		return fmt.Errorf("%w: time %q, want minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED", ErrSlurm, o.Time)
 	}
-	if o.Partition != "" && !slurmWordRE.MatchString(o.Partition) {
-		return fmt.Errorf("%w: partition %q, want a partition name (letters, digits, _.-)", ErrSlurm, o.Partition)
+	if o.Partition != "" && !slurmPartitionRE.MatchString(o.Partition) {
+		return fmt.Errorf("%w: partition %q, want a partition name (letters, digits, _.-) or several separated by commas", ErrSlurm, o.Partition)
 	}
-	if !slurmWordRE.MatchString(o.JobName) {
-		return fmt.Errorf("%w: job name %q, want letters, digits and _.+,:@/=- only", ErrSlurm, o.JobName)
+	if !slurmNameRE.MatchString(o.JobName) {
+		return fmt.Errorf("%w: job name %q, want letters, digits and _.+- only (it names the log files)", ErrSlurm, o.JobName)
 	}
 	for _, c := range []struct {
 		name string

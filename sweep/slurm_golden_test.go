@@ -19,16 +19,16 @@ func init() {
 	}
 }
 
-func sweepGoldenUpdating() bool {
+func slurmGoldenUpdating() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
 
-// sweepGolden compares got with testdata/name, or rewrites it under -update.
-func sweepGolden(t *testing.T, name string, got []byte) {
+// slurmGolden compares got with testdata/name, or rewrites it under -update.
+func slurmGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if sweepGoldenUpdating() {
+	if slurmGoldenUpdating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -45,8 +45,8 @@ func TestSlurmScriptsGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sweepGolden(t, tc.name+"/array.sbatch", []byte(array))
-			sweepGolden(t, tc.name+"/merge.sbatch", []byte(merge))
+			slurmGolden(t, tc.name+"/array.sbatch", []byte(array))
+			slurmGolden(t, tc.name+"/merge.sbatch", []byte(merge))
 		})
 	}
 }
@@ -194,6 +194,9 @@ func TestSlurmScriptsRefusesBadOptions(t *testing.T) {
 		{"time-injection", func(o *SlurmOptions) { o.Time = "10\n#SBATCH --mem=1T" }, "time"},
 		{"bad-partition", func(o *SlurmOptions) { o.Partition = "a b" }, `"a b"`},
 		{"bad-job-name", func(o *SlurmOptions) { o.JobName = "my job" }, `"my job"`},
+		{"job-name-slash", func(o *SlurmOptions) { o.JobName = "a/b" }, `"a/b"`},
+		{"partitions", func(o *SlurmOptions) { o.Partition = "short,long" }, ""},
+		{"partition-trailing-comma", func(o *SlurmOptions) { o.Partition = "short," }, `"short,"`},
 		{"empty-run", func(o *SlurmOptions) { o.Run = []string{} }, "run command is empty"},
 		{"empty-merge", func(o *SlurmOptions) { o.Merge = []string{} }, "merge command is empty"},
 	} {
