@@ -21,11 +21,11 @@ func init() {
 	register(&command{name: "sweep", summary: "declarative grids of runs from a TOML spec: plan, run (every core, resumable, sharded), status, merge with statistics", run: runSweep})
 }
 
-const sweepUsage = "plan|run|status|merge ...   (sqsim sweep <sub> -h for its flags; the spec's keys: docs/experiments.md)"
+const sweepUsage = "plan|run|status|merge|slurm|k8s ...   (sqsim sweep <sub> -h for its flags; the spec's keys: docs/experiments.md)"
 
 func runSweep(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("sweep: missing subcommand (want plan, run, status or merge)")
+		return usagef("sweep: missing subcommand (want plan, run, status, merge, slurm or k8s)")
 	}
 	sub, rest := args[0], args[1:]
 	ew := newErrWriter(stdout)
@@ -37,6 +37,8 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(ew, "  run SPEC      run the cells not yet recorded in --out DIR, appending one JSON Lines file per shard")
 		fmt.Fprintln(ew, "  status DIR    done / failed / missing per shard, with the failed cells' errors")
 		fmt.Fprintln(ew, "  merge DIR     DIR/results.jsonl (sorted by key), DIR/summary.jsonl and DIR/summary.csv (mean, sd, 95% t-interval over seeds)")
+		fmt.Fprintln(ew, "  slurm SPEC    write (or --submit) an sbatch job array, one element per shard, and a merge job after it (docs/slurm.md)")
+		fmt.Fprintln(ew, "  k8s SPEC      print a Kubernetes Indexed Job manifest, one pod per shard (docs/slurm.md)")
 	case "plan":
 		err = runSweepPlan(rest, ew)
 	case "run":
@@ -45,8 +47,12 @@ func runSweep(args []string, stdout, stderr io.Writer) error {
 		err = runSweepStatus(rest, ew)
 	case "merge":
 		err = runSweepMerge(rest, ew)
+	case "slurm":
+		err = runSweepSlurm(rest, ew)
+	case "k8s":
+		err = runSweepK8s(rest, ew)
 	default:
-		return usagef("sweep: unknown subcommand %q (want plan, run, status or merge)", sub)
+		return usagef("sweep: unknown subcommand %q (want plan, run, status, merge, slurm or k8s)", sub)
 	}
 	if err != nil {
 		return err

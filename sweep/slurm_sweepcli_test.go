@@ -1,7 +1,5 @@
-//go:build sweepcli
-
 // This test drives the real `sqsim sweep run` and `sqsim sweep merge` through Slurm. It needs
-// the sweep commands in the CLI; until they are merged it is built only with -tags sweepcli.
+// the sweep commands in the CLI (a binary built from this checkout).
 
 package sweep
 
