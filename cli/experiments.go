@@ -118,6 +118,11 @@ func experimentNames() []string {
 // repository's root; `sqsim experiments --root`).
 var experimentRoot = "."
 
+// experimentRunsDir, when set, is where the experiment blocks run (in
+// DIR/NAME, kept afterwards: a test reads the records); by default each runs
+// in a temporary directory removed when it is done.
+var experimentRunsDir string
+
 // experimentFigures collects the figures the experiment blocks made, keyed
 // by their path under docs/ ("figures/NAME.svg"), for runExperiments to
 // compare with the committed ones.
@@ -185,7 +190,13 @@ func (e *experiment) run(tmp string) (string, error) {
 			return "", fmt.Errorf("experiment %s: %s: exit status %d: %s", e.Name, line, code, strings.TrimSpace(errb.String()))
 		}
 		if step[0] == "plot" {
-			fmt.Fprintf(&printed, "%s:\n%s", step[len(step)-1], out.String())
+			fig := "the figure"
+			for i, a := range step[:len(step)-1] {
+				if a == "--out" {
+					fig = step[i+1]
+				}
+			}
+			fmt.Fprintf(&printed, "%s:\n%s", fig, out.String())
 		}
 	}
 	var sb strings.Builder
@@ -220,6 +231,9 @@ func genExperiment(args []string) (string, error) {
 	e, ok := experimentByName(args[0])
 	if !ok {
 		return "", fmt.Errorf("gen=experiment: unknown experiment %q (known: %s)", args[0], strings.Join(experimentNames(), ", "))
+	}
+	if experimentRunsDir != "" {
+		return e.run(filepath.Join(experimentRunsDir, e.Name))
 	}
 	tmp, err := os.MkdirTemp("", "sqsim-experiment-")
 	if err != nil {

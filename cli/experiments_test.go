@@ -1,10 +1,17 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqsim/sqsim/hardness"
+	"github.com/sqsim/sqsim/learners"
+	"github.com/sqsim/sqsim/sweep"
 )
 
 // TestExperiments: every figure of docs/experiments.md and every number its
@@ -17,8 +24,8 @@ func TestExperiments(t *testing.T) {
 		t.Skip("re-runs every sweep of docs/experiments.md (seconds); run it with `go test ./cli -run TestExperiments` or `go run ./cmd/sqsim experiments`")
 	}
 	saved := experimentRoot
-	experimentRoot = ".."
-	defer func() { experimentRoot = saved }()
+	experimentRoot, experimentRunsDir = "..", t.TempDir()
+	defer func() { experimentRoot, experimentRunsDir = saved, "" }()
 	res, err := checkExperiments("../docs/experiments.md", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +49,81 @@ func TestExperiments(t *testing.T) {
 			}
 		}
 	}
+	// The records behind the figures, against independent routes.
+	read := func(name, file string) []sweep.Record {
+		t.Helper()
+		recs, err := readSweepRecords(filepath.Join(experimentRunsDir, name, "runs", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) == 0 {
+			t.Fatalf("%s/%s: no records", name, file)
+		}
+		return recs
+	}
+	t.Run("support search asks C(d,k)+1 queries", func(t *testing.T) {
+		for _, r := range read("support-search", "support-search/results.jsonl") {
+			want := new(big.Int).Add(hardness.Binomial(r.D, r.K), big.NewInt(1))
+			if !r.Done() || !r.Identified || big.NewInt(int64(r.Queries)).Cmp(want) != 0 {
+				t.Errorf("%s: status %s, identified %v, %d queries; want done, identified, C(%d,%d)+1 = %s", r.Key, r.Status, r.Identified, r.Queries, r.D, r.K, want)
+			}
+		}
+	})
+	t.Run("gd reaches every eps", func(t *testing.T) {
+		for _, r := range read("gd-to-eps", "gd-to-eps/results.jsonl") {
+			if !r.Done() || !r.Reached || !(float64(r.Loss) <= float64(r.Eps)) {
+				t.Errorf("%s: status %s, reached %v, loss %v; want done, reached, loss <= eps", r.Key, r.Status, r.Reached, r.Loss)
+			}
+		}
+	})
+	t.Run("only sparse identifies S", func(t *testing.T) {
+		recs := read("game-every-learner", "game-every-learner/results.jsonl")
+		seen := map[string]bool{}
+		for _, r := range recs {
+			seen[r.Learner] = true
+			if !r.Done() || r.Identified != (r.Learner == "sparse") {
+				t.Errorf("%s: status %s, identified %v", r.Key, r.Status, r.Identified)
+			}
+		}
+		for _, l := range append(learners.Names(), "random") {
+			if !seen[l] {
+				t.Errorf("learner %s is registered but not in sweeps/game-every-learner.toml", l)
+			}
+		}
+	})
+	t.Run("approx, chow and gd reach opt", func(t *testing.T) {
+		for i := 1; i <= 4; i++ {
+			name := fmt.Sprintf("approx-vs-opt-%d", i)
+			for _, r := range read("approx-vs-opt", name+"/results.jsonl") {
+				// loss >= opt always (opt is the best ReLU's loss); here
+				// within 1% of it (approxfit's table: ratios <= 1.003)
+				if !r.Done() || !(float64(r.Opt) > 0) || !(float64(r.Loss) >= float64(r.Opt)*(1-1e-9)) || !(float64(r.Loss) <= 1.01*float64(r.Opt)) {
+					t.Errorf("%s: status %s, loss %v, opt %v; want opt <= loss <= 1.01 opt", r.Key, r.Status, r.Loss, r.Opt)
+				}
+			}
+		}
+	})
+}
+
+// readSweepRecords reads the records of a merged results.jsonl (its manifest
+// line skipped).
+func readSweepRecords(path string) ([]sweep.Record, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []sweep.Record
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, `{"manifest"`) {
+			continue
+		}
+		var r sweep.Record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // TestExperimentsCommand: on a page of one cheap experiment, `sqsim
