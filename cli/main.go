@@ -110,8 +110,12 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "sqsim: a laboratory for statistical-query learning of a ReLU under Gaussian marginals")
 	fmt.Fprintln(w, "\nusage: sqsim <command> [flags]    (sqsim help <command> [subcommand] for its flags; sqsim --version)")
 	fmt.Fprintln(w, "\ncommands:")
+	width := 0
 	for _, n := range commandNames() {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+		width = max(width, len(n))
+	}
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-*s %s\n", width, n, commands[n].summary)
 	}
 }
 
