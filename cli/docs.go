@@ -282,6 +282,7 @@ func runDocs(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "usage: sqsim docs %s\n\nflags:\n", f.usage)
 			f.SetOutput(stdout)
 			f.PrintDefaults()
+			printExamples(f.stdout, f.Name())
 			return flag.ErrHelp
 		}
 		return usagef("docs: %v", err)

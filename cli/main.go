@@ -139,6 +139,7 @@ func (f *flags) parse(args []string) error {
 		fmt.Fprintf(f.stdout, "usage: sqsim %s %s\n\nflags:\n", f.Name(), f.usage)
 		f.SetOutput(f.stdout)
 		f.PrintDefaults()
+		printExamples(f.stdout, f.Name())
 		return flag.ErrHelp
 	}
 	if err != nil {

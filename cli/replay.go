@@ -86,6 +86,7 @@ func parseWithArgs(f *flags, args []string) ([]string, error) {
 			fmt.Fprintf(f.stdout, "usage: sqsim %s %s\n\nflags:\n", f.Name(), f.usage)
 			f.SetOutput(f.stdout)
 			f.PrintDefaults()
+			printExamples(f.stdout, f.Name())
 			return nil, flag.ErrHelp
 		}
 		if err != nil {

@@ -72,6 +72,7 @@ func parseWithArg(f *flags, args []string, what string) (string, error) {
 		fmt.Fprintf(f.stdout, "usage: sqsim %s %s\n\nflags:\n", f.Name(), f.usage)
 		f.SetOutput(f.stdout)
 		f.PrintDefaults()
+		printExamples(f.stdout, f.Name())
 		return "", flag.ErrHelp
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -42,16 +41,6 @@ func clusterPaths(cmd, spec, out string, shards int, set bool) (absSpec, absOut 
 	return absSpec, absOut, shards, nil
 }
 
-func flagSet(f *flags, name string) bool {
-	set := false
-	f.Visit(func(fl *flag.Flag) {
-		if fl.Name == name {
-			set = true
-		}
-	})
-	return set
-}
-
 func runSweepSlurm(args []string, stdout io.Writer) error {
 	const cmd = "sweep slurm"
 	f := newFlags(cmd, "SPEC --out DIR [--shards N] [--array-parallelism P] [--time T] [--partition P] [--job-name NAME] [--cpus-per-task C] [--binary PATH] [--submit]", stdout)
@@ -68,7 +57,7 @@ func runSweepSlurm(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	absSpec, absOut, n, err := clusterPaths(cmd, spec, *out, *shards, flagSet(f, "shards"))
+	absSpec, absOut, n, err := clusterPaths(cmd, spec, *out, *shards, f.set("shards"))
 	if err != nil {
 		return err
 	}
@@ -123,7 +112,7 @@ func runSweepK8s(args []string, stdout io.Writer) error {
 	if !filepath.IsAbs(*out) {
 		return usagef("%s: --out %q, want an absolute path in the container", cmd, *out)
 	}
-	if _, _, n, err := clusterPaths(cmd, spec, *out, *shards, flagSet(f, "shards")); err != nil {
+	if _, _, n, err := clusterPaths(cmd, spec, *out, *shards, f.set("shards")); err != nil {
 		return err
 	} else {
 		*shards = n
