@@ -46,7 +46,7 @@ type Config struct {
 	NoiseVar   float64   // noisy: variance >= 0 of the independent label noise
 	LabelNoise string    // noisy: "gaussian" (default when empty) or "rademacher"
 	Frac       float64   // agnostic: corrupted fraction of the Gaussian mass, in [0, 0.5]
-	Corruption string    // agnostic: "flip" (default when empty), "zero" or "lift" (see Lifted)
+	Corruption string    // agnostic: "flip" (default when empty), "zero" or "lift" (see world.Lifted)
 	Eta        float64   // halfspace: flip probability, in [0, 0.5]
 	// Model, if non-nil, is the world itself, built by the caller (for
 	// example a world.MultiIndex): World, D, WStar and the world parameters

@@ -73,7 +73,7 @@ func laScale(c float64, a []float64) []float64 {
 
 // laAgnosticGrid is a grid of worlds with opt > 0: agnostic corruptions at
 // several levels (both corruptions of world.Corrupted and the lift of
-// bench.Lifted), label noise, clipping, and a noisy halfspace, in
+// world.Lifted), label noise, clipping, and a noisy halfspace, in
 // dimension d with the random unit w* of seed.
 func laAgnosticGrid(d int, seed uint64) []bench.Config {
 	var out []bench.Config

@@ -65,7 +65,7 @@ func unit(v []float64) []float64 {
 	return out
 }
 
-// lifted is bench.Lifted (the corruption "lift"): a MultiIndex model with
+// lifted is world.Lifted (the corruption "lift"): a MultiIndex model with
 // one direction whose labels are lifted to 1 on {-q ||w*|| < w*.x <= 0}.
 func lifted(wstar []float64, frac float64) (*Model, float64, error) {
 	nw := norm(wstar)
