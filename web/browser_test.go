@@ -212,7 +212,9 @@ func TestBrowser(t *testing.T) {
 		got := read(t, `(() => { const x = (id) => document.getElementById(id).textContent; return {
 			loss: x("game-loss"), optS: x("game-optS"), opt0: x("game-opt0"), identified: x("game-identified"),
 			queries: document.getElementById("game-queries").dataset.value, support: x("game-support"),
-			supportData: document.getElementById("g-verdict").dataset.support, error: x("g-error")}; })()`)
+			supportData: document.getElementById("g-verdict").dataset.support, error: x("g-error"),
+			rows: String(document.querySelectorAll("#g-table tbody tr").length),
+			truth1: document.querySelector("#g-table tbody tr td:nth-child(5)").textContent}; })()`)
 		if got["error"] != "" {
 			t.Fatalf("the page shows an error: %s", got["error"])
 		}
@@ -226,6 +228,9 @@ func TestBrowser(t *testing.T) {
 		ws, _ := json.Marshal(want["support"])
 		if got["supportData"] != string(ws) {
 			t.Errorf("revealed S: page %s (%q), CLI %s", got["supportData"], got["support"], ws)
+		}
+		if got["rows"] != strconv.Itoa(int(want["queries"].(float64))) || strings.Contains(got["truth1"], "hidden") {
+			t.Errorf("the query table has %s rows (want %v) and its first true value reads %q after Reveal S", got["rows"], want["queries"], got["truth1"])
 		}
 		t.Logf("game on the page: %v", got)
 	})

@@ -75,6 +75,13 @@ type QueryRecord struct {
 	SurvivorsKind  string  `json:"survivors_kind"`
 	SurvivorsUpper string  `json:"survivors_upper"`
 	Lemma          float64 `json:"lemma_bound"`
+	// Answer is the adversary's answer, Truth the expectation under the
+	// planted world D_S of the support S the adversary picked at the end,
+	// and Deviation their distance in the query's norm (<= EffectiveTol).
+	// They are absent when the game could not be replayed exactly.
+	Answer    []float64 `json:"answer,omitempty"`
+	Truth     []float64 `json:"truth,omitempty"`
+	Deviation float64   `json:"deviation"`
 }
 
 // GameResult is the outcome of a game: the records and the verdict, with
@@ -108,6 +115,9 @@ type GameResult struct {
 	EffectiveTol   float64       `json:"effective_tol"`
 	Records        []QueryRecord `json:"records"`
 	RecordsKept    int           `json:"records_kept"`
+	// Answers tells whether the records carry the answers and the planted
+	// world's values (see attachAnswers).
+	Answers bool `json:"answers"`
 }
 
 // PlayGame plays the lower-bound game with hardness.PlayGame, as sqsim
@@ -159,6 +169,9 @@ func PlayGame(p GameParams) (*GameResult, error) {
 	out.Support, out.GoodFor, out.Examined, out.Exhaustive = res.Verdict.Support, res.Verdict.GoodFor, res.Verdict.Examined, res.Verdict.Exhaustive
 	out.GaveUp, out.LearnerError, out.Forced, out.Mode, out.Learner, out.Note = res.GaveUp, res.LearnerError, res.Forced, res.Mode, res.Learner, res.Verdict.Note
 	out.TolFloor, out.EffectiveTol = res.TolFloor, res.MinEffectiveTol
+	if out.Answers, err = attachAnswers(p, maxQ, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

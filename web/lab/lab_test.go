@@ -165,3 +165,27 @@ func TestWebLandscape(t *testing.T) {
 		}
 	})
 }
+
+func TestWebGameAnswers(t *testing.T) {
+	for _, learner := range []string{"gd", "sparse", "random"} {
+		t.Run(learner, func(t *testing.T) {
+			got, err := lab.PlayGame(lab.GameParams{D: 8, K: 2, Tau: 0.05, Learner: learner, Seed: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Answers {
+				t.Fatal("the replay of the game did not reproduce its records: no answers")
+			}
+			for _, r := range got.Records {
+				if len(r.Answer) != r.Dim || len(r.Truth) != r.Dim {
+					t.Fatalf("record %d: answer %d and truth %d values for a query of dimension %d", r.Seq, len(r.Answer), len(r.Truth), r.Dim)
+				}
+				// The planted world the adversary picked survived every
+				// answer: each is within the tolerance of its true value.
+				if !(r.Deviation <= r.EffectiveTol*(1+1e-9)) {
+					t.Errorf("record %d (%s): answer %v, truth %v, deviation %v > tolerance %v", r.Seq, r.Query, r.Answer, r.Truth, r.Deviation, r.EffectiveTol)
+				}
+			}
+		})
+	}
+}

@@ -86,7 +86,15 @@ function chart(id, series, opts) {
 }
 
 // ---- 1. the game ----
-let game = null, shown = 0;
+// vec shows an answer: a number, or the first coordinates of a vector.
+function vec(v) {
+  if (!v) return "—";
+  const f = (x) => x.toPrecision(5);
+  if (v.length === 1) return f(v[0]);
+  return "[" + v.slice(0, 2).map(f).join(", ") + (v.length > 2 ? ", …" : "") + "] (" + v.length + ")";
+}
+
+let game = null, shown = 0, revealed = false;
 
 function showRecords(n) {
   shown = Math.min(n, game.records.length);
@@ -95,7 +103,8 @@ function showRecords(n) {
   tb.replaceChildren();
   for (const r of recs.slice(-300)) {
     const tr = document.createElement("tr");
-    for (const v of [r.seq + 1, r.query, r.method + (r.forced ? " (forced)" : ""), r.effective_tol,
+    for (const v of [r.seq + 1, r.query, r.method + (r.forced ? " (forced)" : ""), vec(r.answer), revealed ? vec(r.truth) : "hidden until “Reveal S”",
+      r.answer ? r.deviation.toPrecision(3) + " ≤ " + r.effective_tol : "τ = " + r.effective_tol,
       (r.eliminated_kind === "exact" ? "" : "≤ ") + r.eliminated, (r.survivors_kind === "exact" ? "" : "≥ ") + r.survivors]) {
       const td = document.createElement("td"); td.textContent = String(v); tr.appendChild(td);
     }
@@ -129,6 +138,7 @@ function playGame(ev) {
   $("game-opt0").textContent = String(game.opt0);
   $("game-support").textContent = "hidden: press “Reveal S”";
   $("g-verdict").dataset.support = "";
+  revealed = false;
   $("game-queries").dataset.value = game.queries;
   showRecords(Math.min(1, game.records.length));
   $("g-step").focus();
@@ -138,6 +148,8 @@ function revealS() {
   $("game-support").textContent = "S = {" + game.support.join(", ") + "}" +
     (game.note ? " — " + game.note : "") + ` (the truth picked among ${game.examined} survivors)`;
   $("g-verdict").dataset.support = JSON.stringify(game.support);
+  revealed = true;
+  showRecords(shown);
 }
 
 // ---- 2. a learner on a world ----
