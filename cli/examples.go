@@ -23,6 +23,8 @@ var helpExamples = map[string][]string{
 	"loss":            {"sqsim loss --wstar 0.6,0.8 --w 1,0"},
 	"replay":          {"sqsim learn --learner gd --trace gd.jsonl && sqsim replay gd.jsonl"},
 	"results":         {"sqsim results --d 5 --learners chow,gd   # the whole grid of docs/results.md with no flags (minutes)"},
+	"serve":           {"sqsim serve                  # builds the lab and serves it on http://127.0.0.1:8080/", "sqsim web build site && sqsim serve --dir site --addr 127.0.0.1:9000"},
+	"web build":       {"sqsim web build site   # then put site/ on any static host, or sqsim serve --dir site"},
 	"sweep merge":     {"sqsim sweep merge runs/gd-vs-d"},
 	"sweep plan":      {"sqsim sweep plan sweeps/gd-vs-d.toml --shards 4"},
 	"sweep run":       {"sqsim sweep run sweeps/gd-vs-d.toml --out runs/gd-vs-d   # run it again to resume", "sqsim sweep run sweeps/gd-vs-d.toml --out runs/gd-vs-d --shard 1/4"},
