@@ -99,6 +99,11 @@ type Entry struct {
 	Name string
 	Doc  string // one line: what it is and its guarantee
 	New  func(Options) (sq.Learner, error)
+	// Options are the learner's options in alphabetical order, from its
+	// declaration (RegisterFlags), the standard option tol included when
+	// the learner declares it; nil for a learner registered with Register,
+	// whose options only its New knows.
+	Options []Option
 }
 
 var (
@@ -107,17 +112,24 @@ var (
 )
 
 // Register makes a learner available by name (to the command line and the
-// harness). Every learner must accept the option "tol", the tolerance of its
-// queries, which the harness sets from the run's --tol (a test checks this
-// for every registered learner). Register panics if the name is taken: that
-// is a programming error in an init function, not user input.
+// harness) through its own constructor New, which parses the options
+// itself (Options has typed getters and Check). Such a learner must accept
+// the option "tol", the tolerance of its queries, which the harness sets
+// from the run's --tol. RegisterFlags is the simpler way: the learner
+// declares its options once and the registry parses them. Register panics
+// if the name is taken: that is a programming error in an init function,
+// not user input.
 func Register(name, doc string, New func(Options) (sq.Learner, error)) {
+	add(Entry{Name: name, Doc: doc, New: New})
+}
+
+func add(e Entry) {
 	regMu.Lock()
 	defer regMu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("learners: " + name + " registered twice")
+	if _, dup := registry[e.Name]; dup {
+		panic("learners: " + e.Name + " registered twice")
 	}
-	registry[name] = Entry{Name: name, Doc: doc, New: New}
+	registry[e.Name] = e
 }
 
 // ErrUnknown is returned by New for a name that is not registered.
@@ -152,4 +164,15 @@ func Lookup(name string) (Entry, bool) {
 	defer regMu.Unlock()
 	e, ok := registry[name]
 	return e, ok
+}
+
+// Option returns the declared option name of e (false when e declares no
+// such option, or was registered with Register).
+func (e Entry) Option(name string) (Option, bool) {
+	for _, o := range e.Options {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Option{}, false
 }
