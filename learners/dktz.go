@@ -54,8 +54,8 @@ func init() {
 type DKTZ struct {
 	Step   float64 // step size on G (default 0.5; G's Hessian is (1 + 2 Lambda) I away from the kink)
 	Steps  int     // number of steps (default 100)
-	Lambda float64 // weight of the ridge regulariser Lambda ||w||^2 (default 1e-3)
-	Radius float64 // projection radius (default 1; 0: no projection)
+	Lambda float64 // weight of the ridge regulariser Lambda ||w||^2 (default 1e-3 from options; a zero field: no ridge)
+	Radius float64 // projection radius (default 1 from options; 0, also a zero field: no projection)
 	Tol    float64 // per-coordinate tolerance of the gradient query (default 1e-6)
 }
 

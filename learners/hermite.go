@@ -44,7 +44,7 @@ func init() {
 //
 // Queries: C(d+D, D) scalar queries (Max caps it), 1 adaptivity round.
 type Hermite struct {
-	Degree int     // the degree D (default 2)
+	Degree int     // the degree D (default 2 from options; a zero field is degree 0)
 	Tol    float64 // tolerance of every query (default 1e-6)
 	Max    int     // refuse to ask more than Max queries (default 200000)
 }

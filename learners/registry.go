@@ -3,11 +3,17 @@
 // label-free expectations a learner may compute itself), never a world or an
 // oracle: it learns only from the answers to its queries.
 //
-// A learner registers itself for the command line with one line:
+// A learner declares its options once, binding its fields to a flag.FlagSet
+// (see Flagger), and registers itself for the command line with one line:
 //
-//	func init() { Register("gd", "SQ gradient descent", func(o Options) (sq.Learner, error) { return NewGD(o) }) }
+//	func init() { RegisterFlags("gd", "SQ gradient descent", func() Flagger { return new(GD) }) }
 //
-// and `sqsim learn --learner gd --set step=0.5` then runs it.
+// and `sqsim learn --learner gd --set step=0.5` then runs it; New parses the
+// key=value options from the declaration and `sqsim help learn gd` lists
+// them (Lookup). Used directly, a learner struct runs with the same
+// defaults: a zero field means the default its Flags declares (GD{Tol:
+// 1e-3} runs 200 steps of size 1), except bool fields and the fields whose
+// comment says what their zero means.
 package learners
 
 import (

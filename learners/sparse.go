@@ -53,7 +53,7 @@ type Sparse struct {
 	K          int     // support size (default 2)
 	Tol        float64 // tolerance of every query (default 1e-3)
 	Query      string  // "relu" (default) or "hermite"
-	Early      bool    // stop at the first subset that passes Thresh (default true)
+	Early      bool    // stop at the first subset that passes Thresh (default true from options; the zero value false tests all)
 	Thresh     float64 // detection threshold (default (1 + 1/sqrt(2 pi)) Tol)
 	MaxQueries int64   // refuse when C(d, k) is larger (default 1e8)
 	// Found reports, after Learn, the subset returned and whether it passed

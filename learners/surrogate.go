@@ -45,7 +45,7 @@ type Surrogate struct {
 	Step   float64 // step size (default 1), in (0, 4)
 	Steps  int     // iterations (default 50)
 	Radius float64 // project onto ||w|| <= Radius after each step (0, the default: no projection)
-	Reask  bool    // ask E[y x] at every step (default true)
+	Reask  bool    // ask E[y x] at every step (default true from options; the zero value false asks once)
 	Tol    float64 // per-coordinate tolerance of each query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
