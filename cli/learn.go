@@ -44,7 +44,7 @@ func parseSets(cmd string, sets []string) (learners.Options, error) {
 func runLearn(args []string, stdout, stderr io.Writer) error {
 	f := newFlags("learn", "[--learner NAME] [--dist realizable|clipped|noisy|agnostic|halfspace] [--d D] [--wstar A,B,...] [--clip C] [--oracle exact|sample|noise|adversarial] [--tol T] [--min-tau T] [--classes csq|sq|l2|vstat|all] [--seed S] [--set key=value ...] [--trace FILE] [--json]", stdout)
 	def := bench.DefaultConfig()
-	learner := f.String("learner", def.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+")")
+	learner := f.String("learner", def.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+"; its options: sqsim help learn NAME)")
 	distName := f.String("dist", def.World, "the world: realizable | clipped | noisy | agnostic | halfspace")
 	d := f.Int("d", def.D, "dimension (when --wstar is given without --d: its length)")
 	wstarS := f.String("wstar", "", "the planted weights w*, comma-separated (default: a random unit vector from --seed)")
@@ -68,8 +68,12 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	maxCost := f.Float64("max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
 	trace := f.String("trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
 	asJSON := f.Bool("json", false, "print one JSON object")
+	list := f.Bool("list", false, "list every learner with its options and their defaults, and exit (sqsim help learn NAME: one learner)")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if *list {
+		return listLearners(stdout)
 	}
 	// Flags that belong to one world or one oracle.
 	for flag, owner := range map[string]string{"clip": "clipped", "noise-var": "noisy", "label-noise": "noisy", "frac": "agnostic", "corruption": "agnostic", "eta": "halfspace"} {

@@ -65,8 +65,8 @@ type DKTZ struct {
 func (k *DKTZ) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&k.Step, "step", 0.5, "step size on G (G's Hessian is (1 + 2 lambda) I away from the kink)")
 	fs.IntVar(&k.Steps, "steps", 100, "number of steps, >= 1")
-	fs.Float64Var(&k.Lambda, "lambda", 1e-3, "weight of the ridge regulariser lambda ||w||^2 (a zero Lambda field: no ridge)")
-	fs.Float64Var(&k.Radius, "radius", 1, "projection radius (0, also a zero Radius field: no projection)")
+	fs.Float64Var(&k.Lambda, "lambda", 1e-3, "weight of the ridge regulariser lambda ||w||^2 (0: no ridge)")
+	fs.Float64Var(&k.Radius, "radius", 1, "projection radius (0: no projection)")
 	fs.Float64Var(&k.Tol, "tol", 1e-6, "per-coordinate tolerance of the gradient query")
 }
 

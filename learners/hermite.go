@@ -52,7 +52,7 @@ type Hermite struct {
 // Flags declares Hermite's options: degree, tol, max. A zero field of a Hermite used directly
 // holds the default declared here, except Degree, whose zero is degree 0.
 func (h *Hermite) Flags(fs *flag.FlagSet) {
-	fs.IntVar(&h.Degree, "degree", 2, "the degree D, 0 <= D <= 1000 (a zero Degree field: degree 0)")
+	fs.IntVar(&h.Degree, "degree", 2, "the degree D, 0 <= D <= 1000")
 	fs.Float64Var(&h.Tol, "tol", 1e-6, "tolerance of every query")
 	fs.IntVar(&h.Max, "max", 200000, "refuse to ask more than max queries")
 }
