@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,5 +114,82 @@ func TestLearnerWithoutTol(t *testing.T) {
 	usageFails(t, `no option "tol"`, "learn", "--learner", "cli-test-owntol", "--d", "4", "--set", "tol=1e-3")
 	if code, _, errs := runCLI("hardness", "game", "--d", "6", "--k", "2", "--tau", "1e-2", "--learner", "cli-test-owntol"); code != 0 {
 		t.Errorf("hardness game: exit %d, %s", code, errs)
+	}
+}
+
+// TestExternalModuleDeclared builds the guide's external module with the
+// learner that declares its options (RegisterFlags), as TestExternalModule
+// does with the older form, and runs it through learn, help learn and the
+// hardness game.
+func TestExternalModuleDeclared(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go tool to build an external module (seconds); skipped under -short")
+	}
+	guide, err := os.ReadFile("../docs/writing-a-learner.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var learner string
+	for _, block := range strings.Split(string(guide), "```go\n")[1:] {
+		block, _, _ = strings.Cut(block, "```\n")
+		if strings.Contains(block, `learners.RegisterFlags("mylab-onestep"`) {
+			learner = block
+		}
+	}
+	if learner == "" {
+		t.Fatal("docs/writing-a-learner.md shows no onestep.go registered with learners.RegisterFlags")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH: cannot build the external module")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":     "module example.com/mylab\n\ngo 1.26.0\n\nrequire github.com/sqsim/sqsim v0.0.0\n\nreplace github.com/sqsim/sqsim => " + root + "\n",
+		"go.sum":     string(sum),
+		"onestep.go": learner,
+		"main.go":    externalMain,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "mylab")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build.Dir, build.Env = dir, append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the external module: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"learn", []string{"learn", "--learner", "mylab-onestep"}, []string{"mylab-onestep on realizable", "tolerance 1e-06"}},
+		{"learn --tol", []string{"learn", "--learner", "mylab-onestep", "--oracle", "noise", "--tol", "1e-3"}, []string{"tolerance 0.001"}},
+		{"help learn", []string{"help", "learn", "mylab-onestep"}, []string{"tol", "1e-06", "tolerance of the query"}},
+		{"hardness game", []string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "mylab-onestep"}, []string{"mylab-onestep"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("mylab %s: %v, stderr %q", strings.Join(tc.args, " "), err, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("mylab %s: output lacks %q:\n%s", strings.Join(tc.args, " "), w, stdout.String())
+				}
+			}
+		})
 	}
 }
