@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
 )
 
 func init() {
@@ -117,7 +118,7 @@ func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	if g.Select == "last" {
 		return sq.ReLU{W: w}, nil
 	}
-	if vNorm(w) == 0 {
+	if gauss.Norm(w) == 0 {
 		return sq.ReLU{W: w}, nil // E[y x] = 0: every iterate is 0
 	}
 	m, err := s.AskVec(sq.ReluBatch(iter), g.Tol, nil) // E[y relu(w_t.x)]
@@ -126,7 +127,7 @@ func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	}
 	best, bestL := 0, math.Inf(1)
 	for t, wt := range iter {
-		n := vNorm(wt)
+		n := gauss.Norm(wt)
 		if l := n*n/2 - 2*m[t]; l < bestL {
 			best, bestL = t, l
 		}
