@@ -174,7 +174,8 @@ func (in *Instance) Tol() float64 {
 // the learner and the tolerance it was given. Errors wrap ErrConfig and the
 // learner's sentinel (learners.ErrUnknown, learners.ErrOption).
 func (in *Instance) Learner(name string, opts learners.Options) (sq.Learner, float64, error) {
-	if _, ok := learners.Lookup(name); !ok {
+	e, ok := learners.Lookup(name)
+	if !ok {
 		return nil, 0, fmt.Errorf("%w: %w %q (known: %s)", ErrConfig, learners.ErrUnknown, name, strings.Join(learners.Names(), ", "))
 	}
 	o := learners.Options{}
@@ -182,7 +183,13 @@ func (in *Instance) Learner(name string, opts learners.Options) (sq.Learner, flo
 		o[k] = v
 	}
 	tol := in.Tol()
-	if s, ok := o["tol"]; ok {
+	_, takesTol := e.Option(learners.StdTol)
+	if own := e.Options != nil && !takesTol; own { // a declared learner without tol sets its own tolerances
+		if _, set := o["tol"]; set || in.cfg.Tol > 0 {
+			return nil, 0, fmt.Errorf("%w: %w: learner %s has no option \"tol\": it sets its own tolerances", ErrConfig, learners.ErrOption, name)
+		}
+		tol = 0
+	} else if s, ok := o["tol"]; ok {
 		t, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, 0, fmt.Errorf("%w: %w: tol=%q is not a number", ErrConfig, learners.ErrOption, s)

@@ -48,6 +48,9 @@ func runLearn(args []string, stdout, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	if lf.list {
+		return listLearners(stdout)
+	}
 	cfg, err := lf.config(args)
 	if err != nil {
 		return err
@@ -72,12 +75,13 @@ type learnFlags struct {
 	trace   string
 	maxQ    int
 	maxCost float64
+	list    bool
 }
 
 func bindLearnFlags(f *flags) *learnFlags {
 	lf := &learnFlags{f: f, cfg: bench.DefaultConfig()}
 	cfg := &lf.cfg
-	f.StringVar(&cfg.Learner, "learner", cfg.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+")")
+	f.StringVar(&cfg.Learner, "learner", cfg.Learner, "the learner (one of: "+strings.Join(learners.Names(), ", ")+"; its options: sqsim help learn NAME)")
 	lf.world = bindWorld(f, cfg)
 	f.StringVar(&cfg.Oracle, "oracle", cfg.Oracle, "the oracle: exact | sample | noise | adversarial (against w* rotated to a random orthogonal direction); a sample-oracle answer that draws about a second's worth of examples or more is announced on stderr")
 	f.Float64Var(&cfg.Tol, "tol", 0, "tolerance of every query, passed to the learner as its option tol (default: 1e-6 exact, 1e-3 noise and adversarial, 0.05 sample)")
@@ -92,6 +96,7 @@ func bindLearnFlags(f *flags) *learnFlags {
 	f.IntVar(&lf.maxQ, "max-queries", 0, "stop the learner after this many queries (0: no limit)")
 	f.Float64Var(&lf.maxCost, "max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
 	f.StringVar(&lf.trace, "trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
+	f.BoolVar(&lf.list, "list", false, "list every learner with its options and their defaults, and exit (sqsim help learn NAME: one learner)")
 	bindOutput(f, &lf.out, "")
 	return lf
 }

@@ -59,6 +59,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return finish(printVersion(stdout), stderr)
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		if len(args) > 2 && args[1] == "learn" && !strings.HasPrefix(args[2], "-") {
+			return finish(helpLearn(args[2:], stdout), stderr) // help learn NAME: the learner's options
+		}
 		if len(args) > 1 && args[1] != "help" {
 			c, ok := commands[args[1]]
 			if !ok {

@@ -2,6 +2,7 @@ package learners
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math"
 
@@ -10,8 +11,8 @@ import (
 )
 
 func init() {
-	Register("approx", "GKK19 reduction to halfspace learning: loss <= C opt^(2/3) + eps (theory §6; option halfspace=dktz|chow)",
-		func(o Options) (sq.Learner, error) { return NewApprox(o) })
+	RegisterFlags("approx", "GKK19 reduction to halfspace learning: loss <= C opt^(2/3) + eps (theory §6; option halfspace=dktz|chow)",
+		func() Flagger { return new(Approx) })
 }
 
 // Approx is the O(opt^(2/3)) + eps approximation algorithm of Goel,
@@ -88,33 +89,22 @@ type ApproxCandidate struct {
 	Err   error     // why there is no direction (wraps ErrNoDirection)
 }
 
-// NewApprox builds Approx from options: eps, halfspace (dktz|chow), tol
-// (the default of the three tolerances), tol1, tol2, tolhs, sigma_min.
+// Flags declares Approx's options: eps, halfspace, tol, tol1, tol2, tolhs, sigma_min. A zero field of a Approx used directly
+// holds the default declared here.
+func (a *Approx) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&a.Eps, "eps", 0.01, "target accuracy, in [1e-9, 1): sets J, the tolerances and dktz's narrowest ramp")
+	fs.StringVar(&a.Halfspace, "halfspace", "dktz", "the halfspace learner: dktz or chow")
+	fs.Float64Var(&a.Tol, "tol", 0, "if > 0, the default of tol1, tol2 and tolhs (the run's tolerance)")
+	fs.Float64Var(&a.Tol1, "tol1", 0, "tolerance of the norm-fit queries E[y relu(u_t.x)] (0: eps/8)")
+	fs.Float64Var(&a.Tol2, "tol2", 0, "tolerance of the selection queries E[y relu(w.x)] (0: eps/8)")
+	fs.Float64Var(&a.TolHS, "tolhs", 0, "per-coordinate tolerance of the halfspace learner (0: eps/(8 sqrt d))")
+	fs.Float64Var(&a.SigmaMin, "sigma_min", 0, "dktz's narrowest ramp (0: eps)")
+}
+
+// NewApprox builds Approx from options (see Flags).
 func NewApprox(o Options) (*Approx, error) {
-	if err := o.Check("approx", "eps", "halfspace", "tol", "tol1", "tol2", "tolhs", "sigma_min"); err != nil {
-		return nil, err
-	}
-	a := &Approx{Halfspace: o.String("halfspace", "dktz")}
-	var err error
-	if a.Eps, err = o.Float("eps", 0.01); err != nil {
-		return nil, err
-	}
-	if a.Tol, err = o.Float("tol", 0); err != nil {
-		return nil, err
-	}
-	if a.Tol1, err = o.Float("tol1", 0); err != nil {
-		return nil, err
-	}
-	if a.Tol2, err = o.Float("tol2", 0); err != nil {
-		return nil, err
-	}
-	if a.TolHS, err = o.Float("tolhs", 0); err != nil {
-		return nil, err
-	}
-	if a.SigmaMin, err = o.Float("sigma_min", 0); err != nil {
-		return nil, err
-	}
-	return a, a.validate()
+	a := new(Approx)
+	return a, parseOptions("approx", a, o)
 }
 
 func (a *Approx) validate() error {
@@ -159,6 +149,7 @@ func orDefault(v, def float64) float64 {
 
 // Learn runs the reduction and returns relu(w.x) for the selected w.
 func (a *Approx) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	a = withDefaults(a)
 	if err := a.validate(); err != nil {
 		return nil, err
 	}

@@ -1,10 +1,14 @@
 package learners
 
-import "github.com/sqsim/sqsim/sq"
+import (
+	"flag"
+
+	"github.com/sqsim/sqsim/sq"
+)
 
 func init() {
-	Register("chow", "w = 2 E[y x] (Chow parameters); loss <= (1+sqrt 2)^2 opt under Gaussian marginals (theory §6.4)",
-		func(o Options) (sq.Learner, error) { return NewChow(o) })
+	RegisterFlags("chow", "w = 2 E[y x] (Chow parameters); loss <= (1+sqrt 2)^2 opt under Gaussian marginals (theory §6.4)",
+		func() Flagger { return new(Chow) })
 }
 
 // Chow outputs relu(w.x) with w = 2 E[y x], the minimizer of the convex
@@ -30,24 +34,26 @@ type Chow struct {
 	Tol float64 // per-coordinate tolerance of the query (default 1e-6)
 }
 
-// NewChow builds Chow from options: tol.
-func NewChow(o Options) (*Chow, error) {
-	if err := o.Check("chow", "tol"); err != nil {
-		return nil, err
-	}
-	c := &Chow{}
-	var err error
-	if c.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	return c, tolOK("chow", c.Tol)
+// Flags declares Chow's options: tol. A zero field of a Chow used directly
+// holds the default declared here.
+func (c *Chow) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Tol, "tol", 1e-6, "per-coordinate tolerance of the query")
 }
+
+// NewChow builds Chow from options (see Flags).
+func NewChow(o Options) (*Chow, error) {
+	c := new(Chow)
+	return c, parseOptions("chow", c, o)
+}
+
+func (c *Chow) validate() error { return tolOK("chow", c.Tol) }
 
 // Name returns "chow".
 func (c *Chow) Name() string { return "chow" }
 
 // Learn asks E[y x] and returns relu(2 E[y x] . x).
 func (c *Chow) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	c = withDefaults(c)
 	if err := tolOK("chow", c.Tol); err != nil {
 		return nil, err
 	}

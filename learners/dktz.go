@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 
@@ -9,8 +10,8 @@ import (
 )
 
 func init() {
-	Register("dktz", "projected GD on the ridge-regularised square loss (Diakonikolas–Kontonis–Tzamos–Zarifis 2022): loss O(opt) + eps",
-		func(o Options) (sq.Learner, error) { return NewDKTZ(o) })
+	RegisterFlags("dktz", "projected GD on the ridge-regularised square loss (Diakonikolas–Kontonis–Tzamos–Zarifis 2022): loss O(opt) + eps",
+		func() Flagger { return new(DKTZ) })
 }
 
 // DKTZ is the gradient descent of Diakonikolas, Kontonis, Tzamos and
@@ -53,34 +54,26 @@ func init() {
 type DKTZ struct {
 	Step   float64 // step size on G (default 0.5; G's Hessian is (1 + 2 Lambda) I away from the kink)
 	Steps  int     // number of steps (default 100)
-	Lambda float64 // weight of the ridge regulariser Lambda ||w||^2 (default 1e-3)
-	Radius float64 // projection radius (default 1; 0: no projection)
+	Lambda float64 // weight of the ridge regulariser Lambda ||w||^2 (default 1e-3 from options; a zero field: no ridge)
+	Radius float64 // projection radius (default 1 from options; 0, also a zero field: no projection)
 	Tol    float64 // per-coordinate tolerance of the gradient query (default 1e-6)
 }
 
-// NewDKTZ builds DKTZ from options: step, steps, lambda, radius, tol.
+// Flags declares DKTZ's options: step, steps, lambda, radius, tol. A zero field of a DKTZ used directly
+// holds the default declared here, except Lambda and Radius, whose zero
+// means no ridge and no projection.
+func (k *DKTZ) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&k.Step, "step", 0.5, "step size on G (G's Hessian is (1 + 2 lambda) I away from the kink)")
+	fs.IntVar(&k.Steps, "steps", 100, "number of steps, >= 1")
+	fs.Float64Var(&k.Lambda, "lambda", 1e-3, "weight of the ridge regulariser lambda ||w||^2 (0: no ridge)")
+	fs.Float64Var(&k.Radius, "radius", 1, "projection radius (0: no projection)")
+	fs.Float64Var(&k.Tol, "tol", 1e-6, "per-coordinate tolerance of the gradient query")
+}
+
+// NewDKTZ builds DKTZ from options (see Flags).
 func NewDKTZ(o Options) (*DKTZ, error) {
-	if err := o.Check("dktz", "step", "steps", "lambda", "radius", "tol"); err != nil {
-		return nil, err
-	}
-	k := &DKTZ{}
-	var err error
-	if k.Step, err = o.Float("step", 0.5); err != nil {
-		return nil, err
-	}
-	if k.Steps, err = o.Int("steps", 100); err != nil {
-		return nil, err
-	}
-	if k.Lambda, err = o.Float("lambda", 1e-3); err != nil {
-		return nil, err
-	}
-	if k.Radius, err = o.Float("radius", 1); err != nil {
-		return nil, err
-	}
-	if k.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	return k, k.validate()
+	k := new(DKTZ)
+	return k, parseOptions("dktz", k, o)
 }
 
 func (k *DKTZ) validate() error {
@@ -104,6 +97,7 @@ func (k *DKTZ) Name() string { return "dktz" }
 
 // Learn runs the projected steps and returns relu(w.x) for the last iterate.
 func (k *DKTZ) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	k = withDefaults(k, "Lambda", "Radius")
 	if err := k.validate(); err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ func ExampleNew() {
 	// Output:
 	// gd: loss below 1e-12: true
 	// 20 queries (80 scalar) in 20 rounds
-	// learners: bad option: learner gd has no option "stpes" (it has: step, steps, init, w0, norm0, radius, tol)
+	// learners: bad option: learner gd has no option "stpes" (it has: init, norm0, radius, step, steps, tol, w0)
 }
 
 // GD.OnStep watches the iterates: here the exact loss after each step of

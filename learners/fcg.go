@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"slices"
@@ -10,8 +11,8 @@ import (
 )
 
 func init() {
-	Register("fcg", "vanilla GD on F = L/2 (Frei–Cao–Gu 2020): loss O(sqrt(opt)) + eps for ReLU",
-		func(o Options) (sq.Learner, error) { return NewFCG(o) })
+	RegisterFlags("fcg", "vanilla GD on F = L/2 (Frei–Cao–Gu 2020): loss O(sqrt(opt)) + eps for ReLU",
+		func() Flagger { return new(FCG) })
 }
 
 // FCG is the gradient descent of Frei, Cao and Gu, "Agnostic Learning of a
@@ -55,23 +56,19 @@ type FCG struct {
 	Select string  // "best" (default: the iterate of least estimated loss) or "last"
 }
 
-// NewFCG builds FCG from options: step, steps, tol, select (best|last).
+// Flags declares FCG's options: step, steps, tol, select. A zero field of a FCG used directly
+// holds the default declared here.
+func (f *FCG) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&f.Step, "step", 1, "step size on F = L/2")
+	fs.IntVar(&f.Steps, "steps", 100, "number of steps T, >= 1")
+	fs.Float64Var(&f.Tol, "tol", 1e-6, "per-coordinate tolerance of the gradient query")
+	fs.StringVar(&f.Select, "select", "best", "output: best (the iterate of least estimated loss) or last")
+}
+
+// NewFCG builds FCG from options (see Flags).
 func NewFCG(o Options) (*FCG, error) {
-	if err := o.Check("fcg", "step", "steps", "tol", "select"); err != nil {
-		return nil, err
-	}
-	f := &FCG{Select: o.String("select", "best")}
-	var err error
-	if f.Step, err = o.Float("step", 1); err != nil {
-		return nil, err
-	}
-	if f.Steps, err = o.Int("steps", 100); err != nil {
-		return nil, err
-	}
-	if f.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	return f, f.validate()
+	f := new(FCG)
+	return f, parseOptions("fcg", f, o)
 }
 
 func (f *FCG) validate() error {
@@ -93,6 +90,7 @@ func (f *FCG) Name() string { return "fcg" }
 
 // Learn runs the steps and returns relu(w.x) for the selected iterate.
 func (f *FCG) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	f = withDefaults(f)
 	if err := f.validate(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 
@@ -9,8 +10,8 @@ import (
 )
 
 func init() {
-	Register("gd", "SQ gradient descent on the square loss; exact when opt = 0 (Soltanolkotabi 2017)",
-		func(o Options) (sq.Learner, error) { return NewGD(o) })
+	RegisterFlags("gd", "SQ gradient descent on the square loss; exact when opt = 0 (Soltanolkotabi 2017)",
+		func() Flagger { return new(GD) })
 }
 
 // GD is gradient descent on the square loss L(w) = E[(relu(w.x) - y)^2],
@@ -42,6 +43,11 @@ func init() {
 // Queries: Steps vector queries of dimension d (correlational), one per
 // adaptivity round. The session's step hook (sq.Session.Step) sees w_0 and
 // every iterate w_t; stopped at step t, GD returns relu(w_t.x).
+//
+// The defaults are those Flags declares; a zero field means its default, so
+// GD{Tol: 1e-3} runs 200 steps of size 1 from zero (W0 with Init "" means
+// Init "given"). A GD built from options (New, NewGD) holds exactly the
+// values parsed, so steps=0 or norm0=0 there mean 0.
 type GD struct {
 	Step   float64   // step size (default 1: the Hessian at w* is the identity)
 	Steps  int       // number of steps (default 200)
@@ -56,38 +62,46 @@ type GD struct {
 	// same calls (and step 0) and can also stop the learner: prefer it in
 	// new code; this field is kept for existing callers.
 	OnStep func(step int, w []float64)
+
+	parsed bool // built from options (NewGD): its zero fields are settings, not defaults
 }
 
-// NewGD builds GD from options: step, steps, init (zero|random|given), w0
-// (comma-separated, with init=given), norm0, radius, tol.
+// Flags declares GD's options: step, steps, init, w0, norm0, radius, tol.
+// A zero field of a GD used directly holds the default declared here.
+func (g *GD) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&g.Step, "step", 1, "step size (the Hessian at w* is the identity)")
+	fs.IntVar(&g.Steps, "steps", 200, "number of gradient steps (0: return the initial iterate)")
+	fs.StringVar(&g.Init, "init", "zero", "initial iterate: zero, random (a random direction of norm norm0) or given (w0)")
+	fs.Var((*Floats)(&g.W0), "w0", "initial weights, comma-separated (sets init=given)")
+	fs.Float64Var(&g.Norm0, "norm0", 0.1, "norm of the random initialisation")
+	fs.Float64Var(&g.Radius, "radius", 0, "project onto ||w|| <= radius after each step (0: no projection)")
+	fs.Float64Var(&g.Tol, "tol", 1e-6, "per-coordinate tolerance of each gradient query")
+}
+
+// NewGD builds GD from options (see Flags).
 func NewGD(o Options) (*GD, error) {
-	if err := o.Check("gd", "step", "steps", "init", "w0", "norm0", "radius", "tol"); err != nil {
-		return nil, err
-	}
-	g := &GD{Init: o.String("init", "zero")}
-	var err error
-	if g.Step, err = o.Float("step", 1); err != nil {
-		return nil, err
-	}
-	if g.Steps, err = o.Int("steps", 200); err != nil {
-		return nil, err
-	}
-	if g.Norm0, err = o.Float("norm0", 0.1); err != nil {
-		return nil, err
-	}
-	if g.Radius, err = o.Float("radius", 0); err != nil {
-		return nil, err
-	}
-	if g.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	if g.W0, err = o.Vector("w0"); err != nil {
-		return nil, err
-	}
+	g := new(GD)
+	return g, parseOptions("gd", g, o)
+}
+
+// resolve reads w0 without init as init=given.
+func (g *GD) resolve() {
+	g.parsed = true
 	if g.W0 != nil && g.Init == "zero" {
 		g.Init = "given"
 	}
-	return g, g.validate()
+}
+
+// defaults returns the GD that runs: g with its zero fields defaulted.
+func (g *GD) defaults() *GD {
+	if g.parsed {
+		return g
+	}
+	c := withDefaults(g)
+	if g.Init == "" && g.W0 != nil {
+		c.Init = "given"
+	}
+	return c
 }
 
 func (g *GD) validate() error {
@@ -113,6 +127,7 @@ func (g *GD) Name() string { return "gd" }
 
 // Learn runs the gradient steps and returns relu(w.x).
 func (g *GD) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	g = g.defaults()
 	if err := g.validate(); err != nil {
 		return nil, err
 	}

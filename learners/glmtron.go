@@ -1,15 +1,17 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 
 	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
 )
 
 func init() {
-	Register("glmtron", "GLMtron with the ReLU link, best iterate by its loss (Kakade-Kanade-Shamir-Kalai 2011); -> 2 E[y x], <= (1+sqrt 2)^2 opt",
-		func(o Options) (sq.Learner, error) { return NewGLMtron(o) })
+	RegisterFlags("glmtron", "GLMtron with the ReLU link, best iterate by its loss (Kakade-Kanade-Shamir-Kalai 2011); -> 2 E[y x], <= (1+sqrt 2)^2 opt",
+		func() Flagger { return new(GLMtron) })
 }
 
 // GLMtron is the GLMtron of Kakade, Kanade, Shamir and Kalai, "Efficient
@@ -54,23 +56,19 @@ type GLMtron struct {
 	Tol    float64 // per-coordinate tolerance of both queries (default 1e-6)
 }
 
-// NewGLMtron builds GLMtron from options: step, steps, select (best|last), tol.
+// Flags declares GLMtron's options: step, steps, select, tol. A zero field of a GLMtron used directly
+// holds the default declared here.
+func (g *GLMtron) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&g.Step, "step", 1, "step size, in (0, 4)")
+	fs.IntVar(&g.Steps, "steps", 50, "iterations T, 1 <= steps <= 1000000")
+	fs.StringVar(&g.Select, "select", "best", "output: best (the iterate with the smallest loss) or last (w_T)")
+	fs.Float64Var(&g.Tol, "tol", 1e-6, "per-coordinate tolerance of both queries")
+}
+
+// NewGLMtron builds GLMtron from options (see Flags).
 func NewGLMtron(o Options) (*GLMtron, error) {
-	if err := o.Check("glmtron", "step", "steps", "select", "tol"); err != nil {
-		return nil, err
-	}
-	g := &GLMtron{Select: o.String("select", "best")}
-	var err error
-	if g.Step, err = o.Float("step", 1); err != nil {
-		return nil, err
-	}
-	if g.Steps, err = o.Int("steps", 50); err != nil {
-		return nil, err
-	}
-	if g.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	return g, g.validate()
+	g := new(GLMtron)
+	return g, parseOptions("glmtron", g, o)
 }
 
 func (g *GLMtron) validate() error {
@@ -90,6 +88,7 @@ func (g *GLMtron) Name() string { return "glmtron" }
 
 // Learn runs the iterations and returns the chosen iterate as relu(w.x).
 func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	g = withDefaults(g)
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
@@ -119,7 +118,7 @@ func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	if g.Select == "last" {
 		return sq.ReLU{W: w}, nil
 	}
-	if vNorm(w) == 0 {
+	if gauss.Norm(w) == 0 {
 		return sq.ReLU{W: w}, nil // E[y x] = 0: every iterate is 0
 	}
 	m, err := s.AskVec(sq.ReluBatch(iter), g.Tol, nil) // E[y relu(w_t.x)]
@@ -128,7 +127,7 @@ func (g *GLMtron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	}
 	best, bestL := 0, math.Inf(1)
 	for t, wt := range iter {
-		n := vNorm(wt)
+		n := gauss.Norm(wt)
 		if l := n*n/2 - 2*m[t]; l < bestL {
 			best, bestL = t, l
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/sqsim/sqsim/sq"
+	"github.com/sqsim/sqsim/sq/gauss"
 )
 
 // HalfspaceLearner learns a homogeneous halfspace x -> sign(u.x) under
@@ -103,7 +104,7 @@ func chowDirection(s *sq.Session, tol float64) ([]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := vNorm(v)
+	n := gauss.Norm(v)
 	if n <= math.Sqrt(float64(d))*tol {
 		return nil, fmt.Errorf("%w: ||E[ytil x]|| = %.3g is within the tolerance sqrt(d)*tol = %.3g", ErrNoDirection, n, math.Sqrt(float64(d))*tol)
 	}
@@ -125,7 +126,10 @@ func ChowAngleBound(eta float64, d int, tol float64) float64 {
 	if eta >= 1 {
 		return math.Pi
 	}
-	q := -math.Sqrt2 * math.Erfcinv(2*(1-eta/2)) // Phi^{-1}(1 - eta/2)
+	// Phi^{-1}(1 - eta/2), kept inline: gauss.Quantile differs in the last
+	// bit at most eta (e.g. 0.05, 0.1), which would change the traces, and
+	// 1 - eta/2 >= 3/4 is far from the tail where this form loses digits.
+	q := -math.Sqrt2 * math.Erfcinv(2*(1-eta/2))
 	dev := 4*math.Exp(-q*q/2)/math.Sqrt(2*math.Pi) + math.Sqrt(float64(d))*tol
 	a := dev / math.Sqrt(2/math.Pi)
 	if a >= 1 {
@@ -218,7 +222,7 @@ func (h *DKTZHalfspace) validate() error {
 // (the part of a along u contributes less than the part orthogonal to it).
 func RampGradQuery(u []float64, sigma float64) *sq.Query {
 	s := sigma
-	p := math.Min(1, 2*s/math.Sqrt(2*math.Pi)/math.Max(vNorm(u), 1e-300))
+	p := math.Min(1, 2*s/math.Sqrt(2*math.Pi)/math.Max(gauss.Norm(u), 1e-300))
 	return &sq.Query{Name: "y*1{|u.x|<s}*x", Class: sq.L2, Bound: math.Sqrt(p), Dim: len(u),
 		Terms: []sq.Term{{Coef: 1, Label: sq.Label{Kind: sq.LabelY}, Feature: sq.Feature{
 			Kind: sq.FeatRidge, U: [][]float64{slices.Clone(u)}, TimesX: true,
@@ -276,7 +280,7 @@ func (h *DKTZHalfspace) LearnHalfspace(s *sq.Session) ([]float64, error) {
 				u[i] += delta
 				moved += delta * delta
 			}
-			n := vNorm(u)
+			n := gauss.Norm(u)
 			for i := range u {
 				u[i] /= n
 			}

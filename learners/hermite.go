@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 
@@ -9,8 +10,8 @@ import (
 )
 
 func init() {
-	Register("hermite", "L2 polynomial regression on Hermite features of degree <= D (improper); loss <= opt + 2 sqrt(opt T_D) + T_D + C(d+D,D) tol^2",
-		func(o Options) (sq.Learner, error) { return NewHermite(o) })
+	RegisterFlags("hermite", "L2 polynomial regression on Hermite features of degree <= D (improper); loss <= opt + 2 sqrt(opt T_D) + T_D + C(d+D,D) tol^2",
+		func() Flagger { return new(Hermite) })
 }
 
 // Hermite is L2 polynomial regression in the orthonormal Hermite basis
@@ -43,28 +44,23 @@ func init() {
 //
 // Queries: C(d+D, D) scalar queries (Max caps it), 1 adaptivity round.
 type Hermite struct {
-	Degree int     // the degree D (default 2)
+	Degree int     // the degree D (default 2 from options; a zero field is degree 0)
 	Tol    float64 // tolerance of every query (default 1e-6)
 	Max    int     // refuse to ask more than Max queries (default 200000)
 }
 
-// NewHermite builds Hermite from options: degree, tol, max.
+// Flags declares Hermite's options: degree, tol, max. A zero field of a Hermite used directly
+// holds the default declared here, except Degree, whose zero is degree 0.
+func (h *Hermite) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&h.Degree, "degree", 2, "the degree D, 0 <= D <= 1000")
+	fs.Float64Var(&h.Tol, "tol", 1e-6, "tolerance of every query")
+	fs.IntVar(&h.Max, "max", 200000, "refuse to ask more than max queries")
+}
+
+// NewHermite builds Hermite from options (see Flags).
 func NewHermite(o Options) (*Hermite, error) {
-	if err := o.Check("hermite", "degree", "tol", "max"); err != nil {
-		return nil, err
-	}
-	h := &Hermite{}
-	var err error
-	if h.Degree, err = o.Int("degree", 2); err != nil {
-		return nil, err
-	}
-	if h.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	if h.Max, err = o.Int("max", 200000); err != nil {
-		return nil, err
-	}
-	return h, h.validate()
+	h := new(Hermite)
+	return h, parseOptions("hermite", h, o)
 }
 
 func (h *Hermite) validate() error {
@@ -100,6 +96,7 @@ func HermiteCount(d, D, limit int) int {
 // Learn asks every E[y H_alpha] with |alpha| <= Degree in one round and
 // returns the polynomial.
 func (h *Hermite) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	h = withDefaults(h, "Degree")
 	if err := h.validate(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"math"
 
 	"github.com/sqsim/sqsim/sq"
@@ -8,14 +9,8 @@ import (
 )
 
 func init() {
-	Register("refit", "one-step Chow with norm refit: direction of E[y x], best norm along it; loss <= chow's",
-		func(o Options) (sq.Learner, error) {
-			tol, err := o.Float("tol", 1e-6)
-			if err == nil {
-				err = o.Check("refit", "tol")
-			}
-			return &Refit{Tol: tol}, err
-		})
+	RegisterFlags("refit", "one-step Chow with norm refit: direction of E[y x], best norm along it; loss <= chow's",
+		func() Flagger { return new(Refit) })
 }
 
 // Refit asks E[y x] (d correlational queries) for a direction u, then
@@ -23,11 +18,16 @@ func init() {
 // 2 E[y relu(u.x)]) (theory §2.4): its loss is at most chow's + 2 Tol^2.
 type Refit struct{ Tol float64 }
 
-// Name returns "refit".
+// Flags declares refit's one option, the run's tolerance.
+func (r *Refit) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&r.Tol, "tol", 1e-6, "tolerance of both queries")
+}
+
 func (r *Refit) Name() string { return "refit" }
 
 // Learn asks the two queries and returns relu(r u.x).
 func (r *Refit) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	r = withDefaults(r) // a zero Tol (Refit{}) is the default 1e-6
 	u, err := s.AskVec(sq.Chow(s.Setting.D), r.Tol, nil)
 	if err != nil || floats.Norm(u, 2) == 0 {
 		return sq.ReLU{W: u}, err // E[y x] = 0: no direction, predict 0

@@ -3,11 +3,17 @@
 // label-free expectations a learner may compute itself), never a world or an
 // oracle: it learns only from the answers to its queries.
 //
-// A learner registers itself for the command line with one line:
+// A learner declares its options once, binding its fields to a flag.FlagSet
+// (see Flagger), and registers itself for the command line with one line:
 //
-//	func init() { Register("gd", "SQ gradient descent", func(o Options) (sq.Learner, error) { return NewGD(o) }) }
+//	func init() { RegisterFlags("gd", "SQ gradient descent", func() Flagger { return new(GD) }) }
 //
-// and `sqsim learn --learner gd --set step=0.5` then runs it.
+// and `sqsim learn --learner gd --set step=0.5` then runs it; New parses the
+// key=value options from the declaration and `sqsim help learn gd` lists
+// them (Lookup). Used directly, a learner struct runs with the same
+// defaults: a zero field means the default its Flags declares (GD{Tol:
+// 1e-3} runs 200 steps of size 1), except bool fields and the fields whose
+// comment says what their zero means.
 package learners
 
 import (
@@ -99,6 +105,11 @@ type Entry struct {
 	Name string
 	Doc  string // one line: what it is and its guarantee
 	New  func(Options) (sq.Learner, error)
+	// Options are the learner's options in alphabetical order, from its
+	// declaration (RegisterFlags), the standard option tol included when
+	// the learner declares it; nil for a learner registered with Register,
+	// whose options only its New knows.
+	Options []Option
 }
 
 var (
@@ -107,17 +118,24 @@ var (
 )
 
 // Register makes a learner available by name (to the command line and the
-// harness). Every learner must accept the option "tol", the tolerance of its
-// queries, which the harness sets from the run's --tol (a test checks this
-// for every registered learner). Register panics if the name is taken: that
-// is a programming error in an init function, not user input.
+// harness) through its own constructor New, which parses the options
+// itself (Options has typed getters and Check). Such a learner must accept
+// the option "tol", the tolerance of its queries, which the harness sets
+// from the run's --tol. RegisterFlags is the simpler way: the learner
+// declares its options once and the registry parses them. Register panics
+// if the name is taken: that is a programming error in an init function,
+// not user input.
 func Register(name, doc string, New func(Options) (sq.Learner, error)) {
+	add(Entry{Name: name, Doc: doc, New: New})
+}
+
+func add(e Entry) {
 	regMu.Lock()
 	defer regMu.Unlock()
-	if _, dup := registry[name]; dup {
-		panic("learners: " + name + " registered twice")
+	if _, dup := registry[e.Name]; dup {
+		panic("learners: " + e.Name + " registered twice")
 	}
-	registry[name] = Entry{Name: name, Doc: doc, New: New}
+	registry[e.Name] = e
 }
 
 // ErrUnknown is returned by New for a name that is not registered.
@@ -152,4 +170,15 @@ func Lookup(name string) (Entry, bool) {
 	defer regMu.Unlock()
 	e, ok := registry[name]
 	return e, ok
+}
+
+// Option returns the declared option name of e (false when e declares no
+// such option, or was registered with Register).
+func (e Entry) Option(name string) (Option, bool) {
+	for _, o := range e.Options {
+		if o.Name == name {
+			return o, true
+		}
+	}
+	return Option{}, false
 }

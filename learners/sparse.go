@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"math/big"
@@ -10,8 +11,8 @@ import (
 )
 
 func init() {
-	Register("sparse", "support search over k-subsets with correlation queries; finds S of a parity-embedded ReLU in at most C(d,k)+1 queries",
-		func(o Options) (sq.Learner, error) { return NewSparse(o) })
+	RegisterFlags("sparse", "support search over k-subsets with correlation queries; finds S of a parity-embedded ReLU in at most C(d,k)+1 queries",
+		func() Flagger { return new(Sparse) })
 }
 
 // Sparse is support search, the brute-force learner of the parity-embedded
@@ -52,7 +53,7 @@ type Sparse struct {
 	K          int     // support size (default 2)
 	Tol        float64 // tolerance of every query (default 1e-3)
 	Query      string  // "relu" (default) or "hermite"
-	Early      bool    // stop at the first subset that passes Thresh (default true)
+	Early      bool    // stop at the first subset that passes Thresh (default true from options; the zero value false tests all)
 	Thresh     float64 // detection threshold (default (1 + 1/sqrt(2 pi)) Tol)
 	MaxQueries int64   // refuse when C(d, k) is larger (default 1e8)
 	// Found reports, after Learn, the subset returned and whether it passed
@@ -62,42 +63,29 @@ type Sparse struct {
 	Detected bool
 }
 
-// NewSparse builds Sparse from options: k, tol, query (relu|hermite),
-// early (true|false), thresh, max_queries.
-func NewSparse(o Options) (*Sparse, error) {
-	if err := o.Check("sparse", "k", "tol", "query", "early", "thresh", "max_queries"); err != nil {
-		return nil, err
-	}
-	s := &Sparse{Query: o.String("query", "relu"), Early: true}
-	var err error
-	if s.K, err = o.Int("k", 2); err != nil {
-		return nil, err
-	}
-	if s.Tol, err = o.Float("tol", 1e-3); err != nil {
-		return nil, err
-	}
-	if s.Thresh, err = o.Float("thresh", 0); err != nil {
-		return nil, err
-	}
-	mq, err := o.Float("max_queries", 1e8)
-	if err != nil {
-		return nil, err
-	}
-	if mq != math.Trunc(mq) || mq < 1 || mq >= 1<<63 {
-		return nil, fmt.Errorf("%w: sparse: max_queries=%q, want an integer in [1, 2^63)", ErrOption, o["max_queries"])
-	}
-	s.MaxQueries = int64(mq)
-	switch e := o.String("early", "true"); e {
-	case "true":
-	case "false":
-		s.Early = false
-	default:
-		return nil, fmt.Errorf("%w: sparse: early = %q, want true or false", ErrOption, e)
-	}
-	return s, s.validate(0)
+// Flags declares Sparse's options: k, tol, query, early, thresh, max_queries. A zero field of a Sparse used directly
+// holds the default declared here, except Early, whose zero value false
+// tests every subset.
+func (s *Sparse) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&s.K, "k", 2, "support size")
+	fs.Float64Var(&s.Tol, "tol", 1e-3, "tolerance of every query")
+	fs.StringVar(&s.Query, "query", "relu", "test query: relu or hermite")
+	fs.BoolVar(&s.Early, "early", true, "stop at the first subset that passes thresh")
+	fs.Float64Var(&s.Thresh, "thresh", 0, "detection threshold (0: (1 + 1/sqrt(2 pi)) tol; tol with query=hermite)")
+	s.MaxQueries = 1e8
+	fs.Var((*countValue)(&s.MaxQueries), "max_queries", "refuse when C(d, k) is larger (an integer, 1e8 allowed)")
 }
 
-func (s *Sparse) validate(d int) error {
+// NewSparse builds Sparse from options (see Flags).
+func NewSparse(o Options) (*Sparse, error) {
+	s := new(Sparse)
+	return s, parseOptions("sparse", s, o)
+}
+
+func (s *Sparse) validate() error { return s.validateD(0) }
+
+// validateD checks s, and k <= d when d > 0.
+func (s *Sparse) validateD(d int) error {
 	switch {
 	case s.K < 1:
 		return fmt.Errorf("%w: sparse: k = %d, want k >= 1", ErrOption, s.K)
@@ -120,26 +108,27 @@ func (s *Sparse) Name() string { return "sparse" }
 
 // Learn runs the support search and returns relu(r u_T) for the subset found.
 func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
+	p := withDefaults(s) // the settings, defaulted; the results go to s
 	d := ss.Setting.D
-	if err := s.validate(d); err != nil {
+	if err := p.validateD(d); err != nil {
 		return nil, err
 	}
-	total := new(big.Int).Binomial(int64(d), int64(s.K))
-	if !total.IsInt64() || total.Int64() > s.MaxQueries {
-		return nil, fmt.Errorf("%w: sparse: C(%d, %d) = %s subsets exceed max_queries = %d", ErrOption, d, s.K, total, s.MaxQueries)
+	total := new(big.Int).Binomial(int64(d), int64(p.K))
+	if !total.IsInt64() || total.Int64() > p.MaxQueries {
+		return nil, fmt.Errorf("%w: sparse: C(%d, %d) = %s subsets exceed max_queries = %d", ErrOption, d, p.K, total, p.MaxQueries)
 	}
-	thresh := s.Thresh
+	thresh := p.Thresh
 	if thresh == 0 {
-		thresh = (1 + gauss.InvSqrt2Pi) * s.Tol
-		if s.Query == "hermite" {
-			thresh = s.Tol
+		thresh = (1 + gauss.InvSqrt2Pi) * p.Tol
+		if p.Query == "hermite" {
+			thresh = p.Tol
 		}
 	}
 	s.Found, s.Detected = nil, false
 	var m float64
 	best, bestDev := []int(nil), 0.0
 	u := make([]float64, d)
-	inv := 1 / math.Sqrt(float64(s.K))
+	inv := 1 / math.Sqrt(float64(p.K))
 	if stop, err := ss.Step(0, nil); err != nil {
 		return nil, fmt.Errorf("sparse: %w", err)
 	} else if stop {
@@ -148,22 +137,22 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 	tried := 0
 	err := ss.Batch(func() error {
 		var err error
-		if m, err = ss.Ask(sq.LabelMoment(1), s.Tol); err != nil {
+		if m, err = ss.Ask(sq.LabelMoment(1), p.Tol); err != nil {
 			return err
 		}
 		null := m * gauss.InvSqrt2Pi
-		T := make([]int, s.K)
+		T := make([]int, p.K)
 		for i := range T {
 			T[i] = i
 		}
-		ones := make([]int, s.K)
+		ones := make([]int, p.K)
 		for i := range ones {
 			ones[i] = 1
 		}
 		for {
 			var ans, dev float64
-			if s.Query == "hermite" {
-				if ans, err = ss.Ask(sq.HermiteCorr(T, ones), s.Tol); err != nil {
+			if p.Query == "hermite" {
+				if ans, err = ss.Ask(sq.HermiteCorr(T, ones), p.Tol); err != nil {
 					return err
 				}
 				dev = ans
@@ -171,7 +160,7 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 				for _, i := range T {
 					u[i] = inv
 				}
-				ans, err = ss.Ask(sq.ReluCorr(u), s.Tol)
+				ans, err = ss.Ask(sq.ReluCorr(u), p.Tol)
 				for _, i := range T {
 					u[i] = 0
 				}
@@ -185,7 +174,7 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 			}
 			if math.Abs(dev) > thresh {
 				s.Detected = true
-				if s.Early {
+				if p.Early {
 					return nil
 				}
 			}
@@ -207,9 +196,9 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 	for _, i := range best {
 		u[i] = inv
 	}
-	if s.Query == "hermite" {
+	if p.Query == "hermite" {
 		// One ReLU query at u_T gives the sign of C_S and the norm.
-		ans, err := ss.Ask(sq.ReluCorr(u), s.Tol)
+		ans, err := ss.Ask(sq.ReluCorr(u), p.Tol)
 		if err != nil {
 			return nil, err
 		}

@@ -1,14 +1,15 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/sqsim/sqsim/sq"
 )
 
 func init() {
-	Register("surrogate", "projected GD on the convex matching loss (Diakonikolas-Goel-Karmalkar-Klivans-Soltanolkotabi 2020); -> 2 E[y x], <= (1+sqrt 2)^2 opt",
-		func(o Options) (sq.Learner, error) { return NewSurrogate(o) })
+	RegisterFlags("surrogate", "projected GD on the convex matching loss (Diakonikolas-Goel-Karmalkar-Klivans-Soltanolkotabi 2020); -> 2 E[y x], <= (1+sqrt 2)^2 opt",
+		func() Flagger { return new(Surrogate) })
 }
 
 // Surrogate is projected gradient descent on the convex matching-loss
@@ -44,7 +45,7 @@ type Surrogate struct {
 	Step   float64 // step size (default 1), in (0, 4)
 	Steps  int     // iterations (default 50)
 	Radius float64 // project onto ||w|| <= Radius after each step (0, the default: no projection)
-	Reask  bool    // ask E[y x] at every step (default true)
+	Reask  bool    // ask E[y x] at every step (default true from options; the zero value false asks once)
 	Tol    float64 // per-coordinate tolerance of each query (default 1e-6)
 	// OnStep, if set, is called after every step with the step number
 	// (1, 2, ...) and the new weights (do not keep the slice).
@@ -54,34 +55,20 @@ type Surrogate struct {
 	OnStep func(step int, w []float64)
 }
 
-// NewSurrogate builds Surrogate from options: step, steps, radius, reask
-// (true|false), tol.
+// Flags declares Surrogate's options: step, steps, radius, reask, tol. A zero field of a Surrogate used directly
+// holds the default declared here, except Reask, whose zero value false asks E[y x] once.
+func (g *Surrogate) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&g.Step, "step", 1, "step size, in (0, 4)")
+	fs.IntVar(&g.Steps, "steps", 50, "iterations, 1 <= steps <= 1000000")
+	fs.Float64Var(&g.Radius, "radius", 0, "project onto ||w|| <= radius after each step (0: no projection)")
+	fs.BoolVar(&g.Reask, "reask", true, "ask E[y x] at every step (false: once)")
+	fs.Float64Var(&g.Tol, "tol", 1e-6, "per-coordinate tolerance of each query")
+}
+
+// NewSurrogate builds Surrogate from options (see Flags).
 func NewSurrogate(o Options) (*Surrogate, error) {
-	if err := o.Check("surrogate", "step", "steps", "radius", "reask", "tol"); err != nil {
-		return nil, err
-	}
-	g := &Surrogate{}
-	var err error
-	if g.Step, err = o.Float("step", 1); err != nil {
-		return nil, err
-	}
-	if g.Steps, err = o.Int("steps", 50); err != nil {
-		return nil, err
-	}
-	if g.Radius, err = o.Float("radius", 0); err != nil {
-		return nil, err
-	}
-	if g.Tol, err = o.Float("tol", 1e-6); err != nil {
-		return nil, err
-	}
-	switch r := o.String("reask", "true"); r {
-	case "true":
-		g.Reask = true
-	case "false":
-	default:
-		return nil, fmt.Errorf("%w: surrogate: reask = %q, want true or false", ErrOption, r)
-	}
-	return g, g.validate()
+	g := new(Surrogate)
+	return g, parseOptions("surrogate", g, o)
 }
 
 func (g *Surrogate) validate() error {
@@ -101,6 +88,7 @@ func (g *Surrogate) Name() string { return "surrogate" }
 
 // Learn runs the projected gradient steps and returns the last iterate.
 func (g *Surrogate) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	g = withDefaults(g)
 	if err := g.validate(); err != nil {
 		return nil, err
 	}

@@ -17,7 +17,13 @@ func tolOK(learner string, tol float64) error {
 	return nil
 }
 
-// vDot returns a.b.
+// vDot returns a.b, summed left to right. It is kept rather than
+// gonum's floats.Dot, whose amd64 kernel sums in four interleaved lanes:
+// a different rounding, which would change the learners' queries in the
+// last bits and so every trace (tests: the Golden and Trace tests).
+// Norms use gauss.Norm, which sums the squares in the same order (so it is
+// bit-identical to sqrt(vDot(a, a)) wherever that neither overflows nor
+// underflows) and is exact where it would.
 func vDot(a, b []float64) float64 {
 	s := 0.0
 	for i, v := range a {
@@ -25,9 +31,6 @@ func vDot(a, b []float64) float64 {
 	}
 	return s
 }
-
-// vNorm returns ||a||.
-func vNorm(a []float64) float64 { return math.Sqrt(vDot(a, a)) }
 
 // vScaled returns c*a in a new slice.
 func vScaled(c float64, a []float64) []float64 {
