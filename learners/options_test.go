@@ -149,6 +149,7 @@ var literals = map[string]sq.Learner{
 	"glmtron":   &learners.GLMtron{Tol: 1e-3},
 	"hermite":   &learners.Hermite{Tol: 1e-3, Degree: 2},
 	"isotron":   &learners.Isotron{Tol: 1e-3},
+	"random":    &learners.RandomQueries{Tol: 1e-3},
 	"refit":     &learners.Refit{Tol: 1e-3},
 	"sparse":    &learners.Sparse{Tol: 1e-3, Early: true},
 	"surrogate": &learners.Surrogate{Tol: 1e-3, Reask: true},

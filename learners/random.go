@@ -1,6 +1,7 @@
 package learners
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,8 +11,8 @@ import (
 )
 
 func init() {
-	Register("random", "baseline of the lower-bound game: correlational queries at random directions, best ReLU among them",
-		func(o Options) (sq.Learner, error) { return NewRandomQueries(o) })
+	RegisterFlags("random", "baseline of the lower-bound game: correlational queries at random directions, best ReLU among them",
+		func() Flagger { return new(RandomQueries) })
 }
 
 // RandomQueries is the baseline learner of the lower-bound game: it asks
@@ -21,41 +22,39 @@ func init() {
 // draws u = (random signs on a random k-subset)/sqrt(k), the directions the
 // parity can see; kind "dense" draws u uniform on the sphere. The queries
 // are non-adaptive (one round). It knows nothing about S and, against the
-// adversary, learns nothing either.
+// adversary, learns nothing either. Zero fields of a struct literal take
+// the defaults of Flags.
 type RandomQueries struct {
-	K      int
+	K      int     // support size of the directions (default 2)
 	Budget int     // number of queries (default 100)
 	Tol    float64 // tolerance of each query (default 1e-3)
 	Kind   string  // "support" (default) or "dense"
 }
 
-// NewRandomQueries builds the learner from options: k, budget, tol, kind.
-func NewRandomQueries(o Options) (*RandomQueries, error) {
-	if err := o.Check("random", "k", "budget", "tol", "kind"); err != nil {
-		return nil, err
-	}
-	r := &RandomQueries{Kind: o.String("kind", "support")}
-	var err error
-	if r.K, err = o.Int("k", 2); err != nil {
-		return nil, err
-	}
-	if r.Budget, err = o.Int("budget", 100); err != nil {
-		return nil, err
-	}
-	if r.Tol, err = o.Float("tol", 1e-3); err != nil {
-		return nil, err
-	}
+// Flags declares the options k, budget, tol and kind.
+func (r *RandomQueries) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&r.K, "k", 2, "support size of the random directions (kind support)")
+	fs.IntVar(&r.Budget, "budget", 100, "number of queries")
+	fs.Float64Var(&r.Tol, "tol", 1e-3, "tolerance of each query")
+	fs.StringVar(&r.Kind, "kind", "support", "support (random signs on a random k-subset) or dense (uniform on the sphere)")
+}
+
+func (r *RandomQueries) validate() error {
 	switch {
 	case r.K < 1:
-		return nil, fmt.Errorf("%w: random: k = %d, want >= 1", ErrOption, r.K)
+		return fmt.Errorf("%w: random: k = %d, want >= 1", ErrOption, r.K)
 	case r.Budget < 1:
-		return nil, fmt.Errorf("%w: random: budget = %d, want >= 1", ErrOption, r.Budget)
-	case !(r.Tol > 0):
-		return nil, fmt.Errorf("%w: random: tol = %v, want > 0", ErrOption, r.Tol)
+		return fmt.Errorf("%w: random: budget = %d, want >= 1", ErrOption, r.Budget)
 	case r.Kind != "support" && r.Kind != "dense":
-		return nil, fmt.Errorf("%w: random: kind = %q, want support or dense", ErrOption, r.Kind)
+		return fmt.Errorf("%w: random: kind = %q, want support or dense", ErrOption, r.Kind)
 	}
-	return r, nil
+	return tolOK("random", r.Tol)
+}
+
+// NewRandomQueries builds the learner from options (see Flags).
+func NewRandomQueries(o Options) (*RandomQueries, error) {
+	r := new(RandomQueries)
+	return r, parseOptions("random", r, o)
 }
 
 // Name returns "random".
@@ -63,6 +62,10 @@ func (r *RandomQueries) Name() string { return "random" }
 
 // Learn asks the random queries and returns the best ReLU among them.
 func (r *RandomQueries) Learn(s *sq.Session) (sq.Hypothesis, error) {
+	r = withDefaults(r)
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
 	d := s.Setting.D
 	if r.K > d {
 		return nil, fmt.Errorf("%w: random: k = %d exceeds d = %d", ErrOption, r.K, d)
