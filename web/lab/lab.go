@@ -1,6 +1,6 @@
 // Package lab is the browser lab's computing side: pure-Go functions that
 // the WebAssembly entry point (web/wasm) exposes to the page and that the
-// tests call directly. Each builds on the API the CLI uses (hardness.PlayGame,
+// tests call directly. Each builds on the API the CLI uses (bench.PlayNamed,
 // bench.NewInstance, the learners registry), so every number equals what the
 // CLI prints for the same parameters and seed.
 package lab
@@ -113,7 +113,7 @@ type GameResult struct {
 	Answers bool `json:"answers"`
 }
 
-// PlayGame plays the lower-bound game with hardness.PlayGame, as sqsim
+// PlayGame plays the lower-bound game with bench.PlayNamed, as sqsim
 // hardness game does (survivor accounting auto).
 func PlayGame(p GameParams) (*GameResult, error) {
 	if p.D < 1 || p.D > MaxGameD {

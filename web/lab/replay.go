@@ -33,7 +33,7 @@ func (o *answerRecorder) Answer(q *sq.Query, tau float64, ans []float64) error {
 }
 
 // attachAnswers replays the game of p with the same adversary, learner and
-// seeds as hardness.PlayGame, recording the adversary's answers, and, when
+// seeds as bench.PlayNamed, recording the adversary's answers, and, when
 // the replay's records are those of the game (same survivors, methods and
 // eliminations, query by query), fills each record's answer and the true
 // value of the planted world D_S for the support S the adversary picked.
