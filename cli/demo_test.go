@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sqsim/sqsim/hardness"
 )
 
 func TestDemoActs(t *testing.T) {
@@ -52,6 +54,25 @@ func TestDemoActs(t *testing.T) {
 		}
 		if a.Vacuous || !(float64(a.BoundQueries) >= 1) {
 			t.Errorf("counting bound %v: vacuous at the demo's size", a.BoundQueries)
+		}
+		// the counting bound of theory §5.3, from its formula
+		if want := (230300.0 - float64(l.Mk)) * act2Tau * act2Tau; math.Abs(float64(a.BoundQueries)-want) > 1e-9*want {
+			t.Errorf("counting bound %v, want (C(50,4) - M_4) tau^2 = %v", a.BoundQueries, want)
+		}
+		// k(eps) is the largest even k with Gap_k >= 2 eps, checked against
+		// the landscapes of k and k + 2
+		for _, r := range a.Table {
+			lk, err := hardness.NewLandscape(r.K, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next, err := hardness.NewLandscape(r.K+2, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !(lk.Gap >= 2*float64(r.Eps)) || !(next.Gap < 2*float64(r.Eps)) {
+				t.Errorf("eps %v: k(eps) = %d, but Gap_k = %v and Gap_{k+2} = %v", r.Eps, r.K, lk.Gap, next.Gap)
+			}
 		}
 	})
 	t.Run("act 3: approx and chow below the bounds", func(t *testing.T) {
@@ -144,6 +165,26 @@ func TestDemoFlags(t *testing.T) {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(lines[1]), &rec); err != nil || rec["act"] != 3.0 {
 			t.Errorf("record %v (%v), want act 3", rec, err)
+		}
+	})
+	t.Run("--json, every act: the manifest, then acts 1, 2, 3", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("about 5 s of CPU")
+		}
+		code, out, errs := runCLI("demo", "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		lines := jsonLines(t, out)
+		if len(lines) != 4 {
+			t.Fatalf("%d lines, want 4", len(lines))
+		}
+		checkManifest(t, manifestOf(t, lines[0]), "demo")
+		for i, line := range lines[1:] {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["act"] != float64(i+1) {
+				t.Errorf("line %d: act %v (%v), want %d", i+2, rec["act"], err, i+1)
+			}
 		}
 	})
 	t.Run("act 1 JSON keeps the earlier keys", func(t *testing.T) {
