@@ -135,7 +135,7 @@ func (a *act3Result) print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "  (the C-bound is below E[y^2], the loss of w = 0, on %d of the %d worlds; elsewhere it is vacuous)\n", informative, len(a.Rows))
 	}
-	fmt.Fprintf(w, "  Conclusion: a polynomial learner cannot reach opt + eps, but it can reach O(opt): here loss/opt <= %.4f for approx and chow.\n", a.maxRatio())
+	fmt.Fprintf(w, "  Conclusion: no polynomial learner reaches opt + eps in general (act 2), but one reaches O(opt): here loss/opt <= %.4f for approx and chow.\n", a.maxRatio())
 }
 
 func (a *act3Result) maxRatio() float64 {
