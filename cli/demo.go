@@ -3,26 +3,36 @@ package cli
 import (
 	"fmt"
 	"io"
-	"math"
+	"os"
+	"path/filepath"
 
 	"github.com/sqsim/sqsim/bench"
-	"github.com/sqsim/sqsim/learners"
+	"github.com/sqsim/sqsim/figure"
 	"github.com/sqsim/sqsim/sq"
 )
 
 func init() {
-	register(&command{name: "demo", summary: "SQ gradient descent on a realizable ReLU, exact vs noisy oracle (start here)", run: runDemo})
+	register(&command{name: "demo", summary: "the story in three acts: GD works (realizable), cannot work in general (parity), approximation does (start here)", run: runDemo})
 }
 
+// demoFigureNames are the base names of the acts' figures (--figures DIR
+// writes NAME.png and NAME.svg for each).
+var demoFigureNames = [3]string{"act1-gd", "act2-tradeoff", "act3-approx"}
+
 func runDemo(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("demo", "[--d D] [--steps T] [--tol TAU] [--seed S] [--json]", stdout)
-	d := f.Int("d", 50, "dimension")
-	steps := f.Int("steps", 40, "gradient steps")
-	tol := f.Float64("tol", 1e-3, "tolerance of the noisy oracle (per coordinate)")
-	seed := f.Uint64("seed", 1, "seed of w* and of the oracle's noise")
-	asJSON := f.Bool("json", false, "print one JSON object")
+	f := newFlags("demo", "[--act N] [--figures DIR] [--d D] [--steps T] [--tol TAU] [--seed S] [--json]", stdout)
+	act := f.Int("act", 0, "run only act N (1, 2 or 3; 0: all three)")
+	figDir := f.String("figures", "", "write each act's figure to DIR as PNG and SVG ("+demoFigureNames[0]+".png, ...)")
+	d := f.Int("d", 50, "act 1: dimension")
+	steps := f.Int("steps", 40, "act 1: gradient steps")
+	tol := f.Float64("tol", 1e-3, "act 1: tolerance of the noisy oracle (per coordinate)")
+	seed := f.Uint64("seed", 1, "seed of every act (act 1: w* and the oracle's noise)")
+	asJSON := f.Bool("json", false, "print JSON Lines: a manifest line, then one record per act")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if *act < 0 || *act > 3 {
+		return usagef("demo: --act %d, want 1, 2 or 3 (0: all)", *act)
 	}
 	if *d < 1 || *d > 100000 {
 		return usagef("demo: --d %d, want 1 <= d <= 100000", *d)
@@ -36,89 +46,89 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if !(*tol > 0) {
 		return usagef("demo: --tol %v, want a tolerance > 0", *tol)
 	}
-	// The runs: bench instances of the realizable world with the random unit
-	// w* of the seed (the w* of `sqsim learn` for this seed), through the
-	// exact and the noisy oracle.
-	type run struct {
-		name   string
-		oracle string
-		ledger *sq.Ledger
-		losses []float64
-		w      []float64
-	}
-	runs := []*run{
-		{name: "exact", oracle: "exact"},
-		{name: fmt.Sprintf("noise(tau=%g)", *tol), oracle: "noise"},
-	}
-	var wstar []float64
-	for _, r := range runs {
-		in, err := bench.NewInstance(bench.Config{World: "realizable", D: *d, Oracle: r.oracle, Tol: *tol, Seed: *seed})
-		if err != nil {
-			return err
+	if *figDir != "" {
+		if st, err := os.Stat(*figDir); err != nil || !st.IsDir() {
+			return usagef("demo: --figures %q, want an existing directory", *figDir)
 		}
-		truth := in.World()
-		wstar = in.WStar()
-		gd := &learners.GD{Step: 1, Steps: *steps, Init: "random", Norm0: 0.5, Tol: *tol}
-		gd.OnStep = func(step int, w []float64) {
-			l, _, err := truth.Loss(w)
-			if err != nil {
-				l = math.NaN()
-			}
-			r.losses = append(r.losses, l)
-		}
-		res, err := in.RunLearner(gd, *tol)
-		if err != nil {
-			return fmt.Errorf("demo: %s oracle: %w", r.name, err)
-		}
-		r.ledger = res.Ledger
-		r.w = res.Hypothesis.(sq.ReLU).W
 	}
-	// C = 2.01: each answer moves the step-1 update by at most 2 sqrt(d) tau, and
-	// the population map contracts quadratically near w*, so the iterates stay
-	// below the fixed point 2.009 sqrt(d) tau of r -> 2 sqrt(d) tau + g(r)/pi
-	// (derivation: gdNoiseRadius in learners/gd_test.go).
-	bound := 2.01 * math.Sqrt(float64(*d)) * *tol
-	dist2 := func(w []float64) float64 {
-		s := 0.0
-		for i := range w {
-			s += (w[i] - wstar[i]) * (w[i] - wstar[i])
-		}
-		return math.Sqrt(s)
-	}
+	run := func(n int) bool { return *act == 0 || *act == n }
+
+	var jl *bench.JSONL
+	var tw *errWriter
 	if *asJSON {
-		out := map[string]any{"manifest": manifest("demo", map[string]any{"d": *d, "steps": *steps, "tol": num(*tol), "seed": *seed}), "opt": 0}
-		for _, r := range runs {
-			out[r.name] = map[string]any{"loss": nums(r.losses), "final_loss": num(r.losses[len(r.losses)-1]),
-				"distance_to_wstar": num(dist2(r.w)), "ledger": ledgerJSON(r.ledger.Summary())}
-		}
-		out["distance_bound"] = num(bound)
-		if err := writeJSON(stdout, out); err != nil {
+		var err error
+		cfg := map[string]any{"act": *act, "d": *d, "steps": *steps, "tol": num(*tol), "seed": *seed}
+		if jl, err = bench.NewJSONL(stdout, manifest("demo", cfg)); err != nil {
 			return fmt.Errorf("demo: writing the output: %w", err)
+		}
+	} else {
+		tw = newErrWriter(stdout)
+	}
+	// emit writes an act's record or text, then its figures.
+	emit := func(n int, rec map[string]any, print func(io.Writer), series []figure.Series, opts figure.Options) error {
+		if jl != nil {
+			if err := jl.Write(rec); err != nil {
+				return fmt.Errorf("demo: writing the output: %w", err)
+			}
+		} else {
+			if n > 1 && *act == 0 {
+				fmt.Fprintln(tw)
+			}
+			print(tw)
+			if err := tw.Err(); err != nil {
+				return prefixErr("demo", err)
+			}
+		}
+		if *figDir != "" {
+			for _, ext := range []string{".png", ".svg"} {
+				p := filepath.Join(*figDir, demoFigureNames[n-1]+ext)
+				if _, err := figure.Write(p, series, opts); err != nil {
+					return fmt.Errorf("demo: act %d figure: %w", n, err)
+				}
+			}
+			if jl == nil {
+				fmt.Fprintf(tw, "  figure: %s.{png,svg}\n", filepath.Join(*figDir, demoFigureNames[n-1]))
+			}
 		}
 		return nil
 	}
-	tw := newErrWriter(stdout)
-	stdout = tw
-	fmt.Fprintf(stdout, "sqsim demo: SQ gradient descent on a realizable ReLU (seed %d)\n", *seed)
-	fmt.Fprintf(stdout, "  world:   x ~ N(0, I_%d), y = relu(w*.x), ||w*|| = 1, opt = 0\n", *d)
-	fmt.Fprintf(stdout, "  learner: gd from a random w of norm 0.5, step 1; each step asks E[y 1{w.x>0} x] (one correlational vector query)\n")
-	fmt.Fprintf(stdout, "           and computes the label-free half of the gradient, E[relu(w.x) x] = w/2, for free\n\n")
-	fmt.Fprintf(stdout, "  %5s  %24s  %24s\n", "step", "loss, exact oracle", "loss, "+runs[1].name)
-	for t := 0; t < *steps; t++ {
-		if t < 10 || (t+1)%5 == 0 || t == *steps-1 {
-			fmt.Fprintf(stdout, "  %5d  %24.6e  %24.6e\n", t+1, runs[0].losses[t], runs[1].losses[t])
+	if run(1) {
+		a, err := demoAct1(*d, *steps, *tol, *seed)
+		if err != nil {
+			return fmt.Errorf("demo: act 1: %w", err)
+		}
+		s, o := a.figure()
+		if err := emit(1, a.record(), a.print, s, o); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintln(stdout)
-	for _, r := range runs {
-		s := r.ledger.Summary()
-		fmt.Fprintf(stdout, "  ledger, %-16s %d vector queries = %d scalar queries, %d rounds, sample cost sum (B/tau)^2 = %.3g, sum 1/tau^2 = %.3g\n",
-			r.name+":", s.Queries, s.Scalar, s.Rounds, s.Cost, s.SumInvTau2)
+	if run(2) {
+		a, err := demoAct2(*seed)
+		if err != nil {
+			return fmt.Errorf("demo: act 2: %w", err)
+		}
+		s, o, err := a.figure()
+		if err != nil {
+			return fmt.Errorf("demo: act 2 figure: %w", err)
+		}
+		if err := emit(2, a.record(), a.print, s, o); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(stdout, "\n  final ||w - w*||: exact oracle %.2e; noisy oracle %.2e, below the bound 2.01 sqrt(d) tau = %.2e\n",
-		dist2(runs[0].w), dist2(runs[1].w), bound)
-	fmt.Fprintf(stdout, "  (an adversary could keep GD that far away; the parity-embedded instances of `sqsim hardness` defeat it entirely)\n")
-	return prefixErr("demo", tw.Err())
+	if run(3) {
+		a, err := demoAct3(*seed)
+		if err != nil {
+			return fmt.Errorf("demo: act 3: %w", err)
+		}
+		s, o := a.figure()
+		if err := emit(3, a.record(), a.print, s, o); err != nil {
+			return err
+		}
+	}
+	if tw != nil {
+		return prefixErr("demo", tw.Err())
+	}
+	return nil
 }
 
 // ledgerJSON is a ledger summary as JSON: the keys of sq.Summary ("cost" is

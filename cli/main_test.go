@@ -91,12 +91,12 @@ func TestLossUsageErrors(t *testing.T) {
 }
 
 func TestDemo(t *testing.T) {
-	code, out, errs := runCLI("demo", "--d", "20", "--steps", "10", "--json")
+	code, out, errs := runCLI("demo", "--act", "1", "--d", "20", "--steps", "10", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var res map[string]any
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	var res map[string]any // the act-1 record, after the manifest line
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "\n")+1:]), &res); err != nil {
 		t.Fatal(err)
 	}
 	exact := res["exact"].(map[string]any)
@@ -115,7 +115,7 @@ func TestDemo(t *testing.T) {
 	}
 	usageFails(t, "--d", "demo", "--d", "0")
 	usageFails(t, "--tol", "demo", "--tol", "-1")
-	code, out, _ = runCLI("demo")
+	code, out, _ = runCLI("demo", "--act", "1")
 	if code != 0 || !strings.Contains(out, "ledger") || !strings.Contains(out, "sample cost sum (B/tau)^2 = 1e+09, sum 1/tau^2 = 2e+09") {
 		t.Errorf("default demo: exit %d, output %q", code, out)
 	}

@@ -31,7 +31,7 @@ func TestEveryJSONCarriesTheManifest(t *testing.T) {
 		lines   bool // JSON Lines (else one object)
 		slow    bool
 	}{
-		{"demo", []string{"demo", "--d", "3", "--steps", "2"}, false, false},
+		{"demo", []string{"demo", "--act", "1", "--d", "3", "--steps", "2"}, true, false},
 		{"loss", []string{"loss", "--wstar", "1,0", "--w", "0,1"}, false, false},
 		{"learn", []string{"learn", "--learner", "chow", "--d", "3", "--trace", trace}, false, false},
 		{"replay", []string{"replay", trace}, false, false}, // the trace of the learn case
