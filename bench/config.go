@@ -102,7 +102,18 @@ type Config struct {
 	Progress io.Writer
 
 	StopAtLoss float64 // if > 0: stop an iterative learner at the first iterate of exact loss <= StopAtLoss; Result.Stop records the queries spent (bench/stop.go)
+	// StopRule is how StopAtLoss judges an iterate: StopExact ("" or
+	// "exact": the exact loss, which asks no query) or StopEstimate
+	// ("estimate": one SQ loss query per step through the run's oracle,
+	// counted in the ledger; see StopRecord).
+	StopRule string
 }
+
+// The rules of Config.StopRule.
+const (
+	StopExact    = "exact"
+	StopEstimate = "estimate"
+)
 
 // MaxSamples is the most examples the sample oracle of a run draws for one
 // answer (oracle.SampleOptions.MaxSamples); a tolerance that would need

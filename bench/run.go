@@ -150,7 +150,7 @@ func (in *Instance) RunLearner(l sq.Learner, tol float64) (Result, error) {
 	}
 	res := Result{Learner: l.Name(), Oracle: o.Name(), World: in.Describe(), Seed: c.Seed, D: c.D, MinTol: c.MinTol, Classes: c.Classes,
 		WStar: slices.Clone(in.wstar), Ledger: ledger, Angle: math.NaN(), Ratio: math.NaN()}
-	if res.Stop, err = in.attachStop(s); err != nil {
+	if res.Stop, err = in.attachStop(s, tol); err != nil {
 		return res, err
 	}
 	start := time.Now()

@@ -123,3 +123,47 @@ func ExampleConfig_stopAtLoss() {
 	// Output:
 	// reached true at step 15: loss 0.000775, 15 queries (150 scalar), cost 8e+07
 }
+
+// TestStopEstimate: with StopRule estimate the harness asks one loss query
+// per step at the run's tolerance through the run's oracle, counted in the
+// ledger, and stops at the first answer <= eps; the stopped iterate's
+// exact loss is then within eps + tol (the oracle's guarantee).
+func TestStopEstimate(t *testing.T) {
+	for _, tc := range []struct {
+		name, world, oracle string
+		eps                 float64
+	}{
+		{"realizable-noise", "realizable", "noise", 1e-2},
+		{"realizable-adversarial", "realizable", "adversarial", 1e-2},
+		{"noisy-noise", "noisy", "noise", 0.02},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := bench.DefaultConfig()
+			cfg.World, cfg.Oracle, cfg.StopAtLoss, cfg.StopRule = tc.world, tc.oracle, tc.eps, bench.StopEstimate
+			cfg.Options = learners.Options{"step": "0.2"}
+			res, err := bench.Run(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := res.Stop
+			if st == nil || !st.Reached || st.Rule != bench.StopEstimate {
+				t.Fatalf("Stop = %+v, want reached by the estimate", st)
+			}
+			if !(st.Estimate <= tc.eps) || st.Loss > tc.eps+st.EstimateTol+st.LossErr || st.EstimateTol != res.Tol {
+				t.Errorf("estimate %g, exact loss %g, tol %g (run tol %g): want estimate <= %g, loss <= eps + tol", st.Estimate, st.Loss, st.EstimateTol, res.Tol, tc.eps)
+			}
+			// gd: one vector query of dimension d per step; the harness: one
+			// scalar loss query at each step 0..Step.
+			if want := 2*st.Step + 1; st.Summary.Queries != want || st.Summary.Scalar != st.Step*cfg.D+st.Step+1 || st.Summary != res.Summary {
+				t.Errorf("stop record %+v, run summary %+v: want %d queries (gd's and the loss queries), the run's summary", st, res.Summary, want)
+			}
+		})
+	}
+	t.Run("bad rule", func(t *testing.T) {
+		cfg := bench.DefaultConfig()
+		cfg.StopAtLoss, cfg.StopRule = 0.1, "guess"
+		if _, err := bench.Run(cfg); !errors.Is(err, bench.ErrConfig) {
+			t.Errorf("stop rule guess: %v, want ErrConfig", err)
+		}
+	})
+}
