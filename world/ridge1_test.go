@@ -187,6 +187,10 @@ func TestRidgeOneDMatches2D(t *testing.T) {
 	if !short {
 		labels = append(labels, sq.Label{Kind: sq.LabelOne})
 	}
+	var worst, eb1max, eb2max float64
+	defer func() {
+		t.Logf("largest |1-D - 2-D| %.3g; largest bounds: 1-D %.3g, 2-D %.3g", worst, eb1max, eb2max)
+	}()
 	worlds := ridgeWorlds(t, ws)
 	if short {
 		worlds = []*Model{worlds[0], worlds[1], worlds[3], worlds[5], worlds[len(worlds)-1]}
@@ -223,8 +227,11 @@ func TestRidgeOneDMatches2D(t *testing.T) {
 							if eb > 1e-10*scale || eb2 > 1e-10*scale {
 								t.Errorf("bounds %.3g (1-D), %.3g (2-D) exceed 1e-10 x %g", eb, eb2, scale)
 							}
+							eb1max, eb2max = math.Max(eb1max, eb), math.Max(eb2max, eb2)
 							for i := range got {
-								if diff := math.Abs(got[i] - want[i]); diff > eb+eb2 {
+								diff := math.Abs(got[i] - want[i])
+								worst = math.Max(worst, diff)
+								if diff > eb+eb2 {
 									t.Errorf("[%d]: 1-D %.17g, 2-D %.17g: off by %.3g, bounds %.3g + %.3g", i, got[i], want[i], diff, eb, eb2)
 								}
 							}
