@@ -53,6 +53,7 @@ func Noisy(wstar []float64, noise Noise) (*Model, error) {
 		return nil, err
 	}
 	m.fam = famRelu
+	m.pwLinear = true
 	m.wstar = slices.Clone(wstar)
 	if noise.Kind != NoNoise {
 		m.desc["noise_var"] = noise.Variance()
@@ -75,6 +76,7 @@ func Clipped(wstar []float64, c float64) (*Model, error) {
 		return nil, err
 	}
 	m.wstar = slices.Clone(wstar)
+	m.pwLinear = true
 	m.clip = c
 	m.desc["clip"] = c
 	return m, nil
@@ -141,6 +143,7 @@ func Corrupted(wstar []float64, frac float64, how Corruption) (*Model, error) {
 		return nil, err
 	}
 	m.wstar = slices.Clone(wstar)
+	m.pwLinear = true
 	m.desc["frac"] = frac
 	m.desc["corruption"] = how.String()
 	return m, nil
@@ -168,6 +171,7 @@ func Halfspace(wstar []float64, eta float64) (*Model, error) {
 		return nil, err
 	}
 	m.fam = famHalfspace
+	m.pwLinear = true
 	m.wstar = slices.Clone(wstar)
 	m.desc["eta"] = eta
 	return m, nil

@@ -42,6 +42,10 @@ type Model struct {
 	wstar []float64 // the planted ReLU, when there is one
 	clip  float64   // Clipped's C
 	desc  map[string]any
+	// pwLinear: the label function f is linear in V x between its kinks (a
+	// family of this package, not a user's MultiIndex), which the 1-D ridge
+	// route (ridgeOneD) relies on.
+	pwLinear bool
 
 	// Orthonormal basis of the span of v, and v's coordinates in it.
 	basis [][]float64 // k rows

@@ -58,9 +58,21 @@ func (m *Model) hermiteSingle(t *sq.Term, out []float64) (float64, error) {
 }
 
 // ridge computes E[lambda(y) G(U x)] (prod != nil) or E[G(U x, y)] (joint !=
-// nil), times x when timesX, by quadrature over the span of U and the hidden
-// directions.
+// nil), times x when timesX: by the 1-D route of ridgeOneD when it applies
+// (one row, a single-index world with a piecewise polynomial label
+// functional), else by ridge2D.
 func (m *Model) ridge(U [][]float64, gk [][]float64, timesX bool, prod *sq.Term, joint *sq.Joint, out []float64) (float64, error) {
+	if prod != nil && joint == nil && len(U) == 1 {
+		if eb, ok := m.ridgeOneD(U[0], gk, timesX, prod, out); ok {
+			return eb, nil
+		}
+	}
+	return m.ridge2D(U, gk, timesX, prod, joint, out)
+}
+
+// ridge2D computes what ridge does by quadrature over the span of U and the
+// hidden directions (at most two dimensions; the reference of the 1-D route).
+func (m *Model) ridge2D(U [][]float64, gk [][]float64, timesX bool, prod *sq.Term, joint *sq.Joint, out []float64) (float64, error) {
 	rows := append(cloneRows(m.v), U...)
 	basis, coef := sq.Orthonormalize(rows)
 	k := len(basis)
