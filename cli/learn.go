@@ -94,6 +94,8 @@ func bindLearnFlags(f *flags) *learnFlags {
 	f.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of w*, the learner's randomness and the oracle's")
 	f.Var(&lf.sets, "set", "a learner option key=value (repeatable), e.g. --set steps=100 --set init=random")
 	f.IntVar(&lf.maxQ, "max-queries", 0, "stop the learner after this many queries (0: no limit)")
+	f.Float64Var(&cfg.StopAtLoss, "stop-at-loss", 0, "stop an iterative learner at the first iterate whose loss is <= EPS and report the queries and cost spent to get there (0: run to the end; --stop-rule says how the loss is judged)")
+	f.StringVar(&cfg.StopRule, "stop-rule", bench.StopExact, "with --stop-at-loss: exact (the exact loss, no query) or estimate (one SQ loss query per step at the run's tolerance, counted in the ledger)")
 	f.Float64Var(&lf.maxCost, "max-cost", 0, "stop the learner when the sample cost sum (B/tau)^2 over its scalar queries (B: each query's norm bound; JSON \"cost\") would exceed this; it does not cap the raw sum 1/tau^2 (0: no limit)")
 	f.StringVar(&lf.trace, "trace", "", "write the ledger to this file as JSON Lines (written to a temporary file in the same directory and renamed at the end, so an existing file is replaced only by a complete trace; a run that fails keeps the trace of its queries)")
 	f.BoolVar(&lf.list, "list", false, "list every learner with its options and their defaults, and exit (sqsim help learn NAME: one learner)")
@@ -158,6 +160,15 @@ func (lf *learnFlags) config(args []string) (bench.Config, error) {
 		return cfg, usagef("learn: --max-cost %v, want >= 0 (0: no limit)", lf.maxCost)
 	}
 	cfg.Budget = sq.Budget{MaxQueries: lf.maxQ, MaxCost: lf.maxCost}
+	if f.set("stop-at-loss") && !(cfg.StopAtLoss > 0 && cfg.StopAtLoss < math.Inf(1)) {
+		return cfg, usagef("learn: --stop-at-loss %v, want a finite loss > 0", cfg.StopAtLoss)
+	}
+	if cfg.StopRule != bench.StopExact && cfg.StopRule != bench.StopEstimate {
+		return cfg, usagef("learn: --stop-rule %q, want exact or estimate", cfg.StopRule)
+	}
+	if f.set("stop-rule") && !f.set("stop-at-loss") {
+		return cfg, usagef("learn: --stop-rule needs --stop-at-loss")
+	}
 	opts, err := parseSets("learn", lf.sets)
 	if err != nil {
 		return cfg, err
@@ -301,8 +312,24 @@ type learnOutput struct {
 	WStar            []num  `json:"wstar"`
 	W                []num  `json:"w,omitempty"` // a ReLU hypothesis's weights
 	ElapsedNS        int64  `json:"elapsed_ns"`
+	// Stop is where --stop-at-loss stopped the learner (absent without it).
+	Stop *stopOutput `json:"stop,omitempty"`
 
 	Manifest bench.CommandManifest `json:"manifest"`
+}
+
+// stopOutput is bench.StopRecord in learn --json.
+type stopOutput struct {
+	Eps           num    `json:"eps"`
+	Rule          string `json:"rule"`
+	Reached       bool   `json:"reached"`
+	Step          int    `json:"step"`
+	Loss          num    `json:"loss"`
+	Estimate      num    `json:"estimate"`
+	EstimateTol   num    `json:"estimate_tol"`
+	Queries       int    `json:"queries"`
+	ScalarQueries int    `json:"scalar_queries"`
+	Cost          num    `json:"cost"`
 }
 
 // namedWorld is a copy of the world description m with the key "name" set
@@ -333,6 +360,11 @@ func learnJSON(res bench.Result, cfg bench.Config, args []string) learnOutput {
 	if res.W != nil {
 		out.W = nums(res.W)
 	}
+	if st := res.Stop; st != nil {
+		out.Stop = &stopOutput{Eps: num(st.Eps), Rule: st.Rule, Reached: st.Reached, Step: st.Step, Loss: num(st.Loss),
+			Estimate: num(st.Estimate), EstimateTol: num(st.EstimateTol), Queries: st.Summary.Queries,
+			ScalarQueries: st.Summary.Scalar, Cost: num(st.Summary.Cost)}
+	}
 	conf := map[string]any{"learner": cfg.Learner, "dist": cfg.World, "d": res.D, "oracle": cfg.Oracle, "tol": num(res.Tol), "seed": cfg.Seed}
 	for k, v := range cfg.Options {
 		conf["set."+k] = v
@@ -346,6 +378,9 @@ func learnJSON(res bench.Result, cfg bench.Config, args []string) learnOutput {
 	}
 	if cfg.Budget != (sq.Budget{}) {
 		conf["budget"] = cfg.Budget
+	}
+	if cfg.StopAtLoss > 0 {
+		conf["stop_at_loss"], conf["stop_rule"] = num(cfg.StopAtLoss), cfg.StopRule
 	}
 	if cfg.MinTol > 0 {
 		conf["min_tau"] = num(cfg.MinTol)
@@ -378,6 +413,18 @@ func printLearn(w io.Writer, res bench.Result, cfg bench.Config) {
 	}
 	if res.Classes != 0 {
 		fmt.Fprintf(w, "  %-12s %s queries only\n", "classes", classesName(res.Classes))
+	}
+	if st := res.Stop; st != nil {
+		how := "exact loss"
+		if st.Rule == bench.StopEstimate {
+			how = fmt.Sprintf("estimated loss %.6g (an SQ loss query at tau %g, counted)", st.Estimate, st.EstimateTol)
+		}
+		if st.Reached {
+			fmt.Fprintf(w, "  %-12s loss <= %g reached at step %d by the %s: %d queries (%d scalar), sample cost %.3g\n",
+				"stop", st.Eps, st.Step, how, st.Summary.Queries, st.Summary.Scalar, st.Summary.Cost)
+		} else {
+			fmt.Fprintf(w, "  %-12s loss <= %g not reached (%d steps seen)\n", "stop", st.Eps, st.Steps)
+		}
 	}
 	if res.W != nil {
 		n := 0.0
