@@ -165,8 +165,14 @@ type Adversary struct {
 	rng      *rand.Rand
 	forced   int
 	witnessN int
-	nrec     int     // records made (kept or not)
-	asked    float64 // the tolerance the learner asked for the query being answered (0: unknown, = tau)
+	// witness is a support certify proved consistent with every answer so
+	// far (nil when none is known); certified says certify found it for the
+	// query being answered. A known witness makes the survivor count's lower
+	// bound at least 1 (the counting bound alone can reach 0).
+	witness   []int
+	certified bool
+	nrec      int     // records made (kept or not)
+	asked     float64 // the tolerance the learner asked for the query being answered (0: unknown, = tau)
 }
 
 // NewAdversary returns the adversary for the family. In ModeAuto it
@@ -235,6 +241,7 @@ func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err := sq.CheckRequest(q, tau, ans, a.fam.d); err != nil {
 		return err
 	}
+	a.certified = false
 	base := make([]float64, q.Dim)
 	if err := a.fam.nullPart(q, base); err != nil {
 		return err

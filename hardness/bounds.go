@@ -358,21 +358,7 @@ func prunedCandidates(B func(idx []int, w []float64) float64, w []float64, k int
 	if B(top, w) <= tau {
 		return nil, true
 	}
-	abs := make([]float64, d)
-	order := make([]int, d)
-	for i := range order {
-		order[i] = i
-		abs[i] = math.Abs(w[i])
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch {
-		case abs[a] > abs[b]:
-			return -1
-		case abs[a] < abs[b]:
-			return 1
-		}
-		return a - b
-	})
+	order := sortedByWeight(w)
 	var out [][]int
 	chosen := make([]int, 0, k)
 	buf := make([]int, k)
@@ -413,6 +399,37 @@ func prunedCandidates(B func(idx []int, w []float64) float64, w []float64, k int
 	}
 	rec(0)
 	return out, !over
+}
+
+// sortedByWeight returns the indices 0..d-1 ordered by decreasing |w_i|,
+// ties by increasing index. Only the nonzero weights are sorted (a sparse
+// query costs O(d + s log s) for s nonzero weights, not O(d log d)); the
+// zero weights follow in increasing index, which is where the full sort
+// puts them.
+func sortedByWeight(w []float64) []int {
+	order := make([]int, 0, len(w))
+	for i, x := range w {
+		if x != 0 {
+			order = append(order, i)
+		}
+	}
+	nz := len(order)
+	for i, x := range w {
+		if x == 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortFunc(order[:nz], func(a, b int) int {
+		aa, ab := math.Abs(w[a]), math.Abs(w[b])
+		switch {
+		case aa > ab:
+			return -1
+		case aa < ab:
+			return 1
+		}
+		return a - b
+	})
+	return order
 }
 
 // topIndices returns the indices of the k largest |w_i| (k small), by one

@@ -47,6 +47,10 @@ func (a *Adversary) Survivors() Count {
 	if lo.Sign() < 0 {
 		lo.SetInt64(0)
 	}
+	if lo.Sign() == 0 && a.witness != nil {
+		// certify exhibited a support consistent with every answer.
+		lo.SetInt64(1)
+	}
 	hi := new(big.Int).Set(base)
 	if alt := new(big.Int).Sub(a.total, a.maxElim); alt.Cmp(hi) < 0 {
 		hi = alt
@@ -74,6 +78,9 @@ func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, ma
 			return err
 		}
 	}
+	if !a.certified && len(fresh) > 0 {
+		a.witness = nil // not checked against this query
+	}
 	for _, S := range fresh {
 		a.elim[supportKey(S)] = struct{}{}
 	}
@@ -85,6 +92,9 @@ func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, ma
 // them from above, lb (possibly 0) from below.
 func (a *Adversary) markInexact(q *sq.Query, vis []visTerm, base, ans []float64, margin float64, ub, lb *big.Int) {
 	a.exact = false
+	if !a.certified {
+		a.witness = nil // not checked against this query
+	}
 	a.lbSub.Add(a.lbSub, ub)
 	if lb.Cmp(a.maxElim) > 0 {
 		a.maxElim.Set(lb)
@@ -112,6 +122,7 @@ func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin f
 			return err
 		}
 		if dist(d, zero, q.TolNorm)+eb <= margin {
+			a.witness, a.certified = slices.Clone(S), true
 			return nil
 		}
 	}
@@ -147,6 +158,7 @@ func (a *Adversary) materialize() error {
 	}
 	a.explicit, a.alive = true, alive
 	a.elim, a.pending, a.exact = map[string]struct{}{}, nil, true
+	a.witness = nil
 	a.lbSub.SetInt64(0)
 	a.maxElim.SetInt64(0)
 	return nil
