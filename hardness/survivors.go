@@ -131,8 +131,13 @@ func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin f
 
 // materializeLimit is the largest C(d, k) for which a structured adversary
 // that cannot certify a survivor lists the survivors and switches to
-// enumeration.
-const materializeLimit = 50000
+// enumeration. Listing costs one check per support against every bounded
+// query, about a minute of CPU at C(512, 2) = 130816 for gd's gradient
+// queries (each check a Dawson quadrature); beyond the limit the adversary
+// reports ErrAdversary instead. (At 50000 the gd game at d = 512, k = 2,
+// tau = 1e-3 failed: its gradient queries distinguish almost every support,
+// as bound_queries = 0.13 < 1 allows, and no random witness survived.)
+const materializeLimit = 1 << 18
 
 // materialize replaces the implicit survivor set by the explicit list of
 // supports consistent with every answer so far.
