@@ -156,10 +156,10 @@ type Adversary struct {
 	explicit bool    // survivors are the list alive
 	alive    [][]int // explicit survivors (sorted supports)
 
-	elim     map[string]struct{} // implicit mode: explicitly eliminated supports
-	exact    bool                // implicit survivors = total - |elim| exactly
-	lbSub    *big.Int            // implicit, inexact: sum of upper bounds of unlisted eliminations
-	maxElim  *big.Int            // largest exact count of an unlisted elimination set
+	elim     supportSet // implicit mode: explicitly eliminated supports
+	exact    bool       // implicit survivors = total - |elim| exactly
+	lbSub    *big.Int   // implicit, inexact: sum of upper bounds of unlisted eliminations
+	maxElim  *big.Int   // largest exact count of an unlisted elimination set
 	pending  []pendingQuery
 	records  []Record
 	rng      *rand.Rand
@@ -198,7 +198,7 @@ func NewAdversary(f *Family, opt AdversaryOptions) (*Adversary, error) {
 	}
 	b := 1 - 2*f.eta
 	a := &Adversary{fam: f, null: f.Null(), opt: opt, total: Binomial(f.d, f.k), lemma: b * b,
-		elim: map[string]struct{}{}, exact: true, lbSub: new(big.Int), maxElim: new(big.Int),
+		elim: newSupportSet(), exact: true, lbSub: new(big.Int), maxElim: new(big.Int),
 		rng: sq.Stream(opt.Seed, sq.KeyOracle, 0x5a11), witnessN: opt.Witnesses}
 	mode := opt.Mode
 	if mode == ModeAuto {
@@ -525,7 +525,7 @@ func (a *Adversary) answerPruned(q *sq.Query, vis []visTerm, base []float64, mar
 	dl := make([]float64, q.Dim)
 	var gone [][]int
 	for _, S := range cands {
-		if _, out := a.elim[supportKey(S)]; out {
+		if a.elim.has(S) {
 			continue
 		}
 		eb, err := a.delta(S, q, vis, dl)
@@ -668,6 +668,6 @@ func (a *Adversary) forcedAnswer(q *sq.Query, vis []visTerm, base []float64, mar
 	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(cands)-len(kept)), "exact"
 	a.explicit = true
 	a.alive = kept
-	a.elim = map[string]struct{}{}
+	a.elim = newSupportSet()
 	return nil
 }

@@ -90,7 +90,7 @@ func TestWitnessLowerBound(t *testing.T) {
 		if c.Exact || adv.explicit {
 			continue
 		}
-		if new(big.Int).Sub(new(big.Int).Sub(adv.total, big.NewInt(int64(len(adv.elim)))), adv.lbSub).Sign() <= 0 {
+		if new(big.Int).Sub(new(big.Int).Sub(adv.total, big.NewInt(int64(adv.elim.len()))), adv.lbSub).Sign() <= 0 {
 			counted = true
 		}
 		if counted {
@@ -108,5 +108,28 @@ func TestWitnessLowerBound(t *testing.T) {
 	}
 	if !counted {
 		t.Skip("the counting bound never reached 0: the test does not exercise the witness")
+	}
+}
+
+func TestSupportSet(t *testing.T) {
+	s := newSupportSet()
+	in := [][]int{{0}, {0, 1}, {1, 65535}, {65534, 65535}, {0, 1, 2, 3}, {0, 1, 2, 3, 4, 5}, {7, 8, 9, 10, 11, 12, 13, 14}}
+	out := [][]int{{1}, {0, 2}, {1}, {65535}, {0, 1, 2}, {0, 1, 2, 3, 4, 6}, {0, 1, 2, 3, 4}}
+	for _, S := range in {
+		s.add(S)
+		s.add(S)
+	}
+	if s.len() != len(in) {
+		t.Errorf("len %d after adding %d distinct supports twice, want %d", s.len(), len(in), len(in))
+	}
+	for _, S := range in {
+		if !s.has(S) {
+			t.Errorf("%v added but not found", S)
+		}
+	}
+	for _, S := range out {
+		if s.has(S) {
+			t.Errorf("%v found but never added", S)
+		}
 	}
 }

@@ -250,3 +250,49 @@ func choose(n, k int, fn func(idx []int) bool) {
 		}
 	}
 }
+
+// supportSet is a set of sorted supports. Supports of at most 4
+// coordinates (each < 65536) are packed into one uint64 key, which takes
+// about half the memory of a string key and hashes faster; larger ones use
+// supportKey.
+type supportSet struct {
+	small map[uint64]struct{}
+	big   map[string]struct{}
+}
+
+func newSupportSet() supportSet {
+	return supportSet{small: map[uint64]struct{}{}, big: map[string]struct{}{}}
+}
+
+// packSupport packs a support of at most 4 coordinates (each < 65536) into
+// a uint64: coordinate i + 1 in bits 16i..16i+15, so that supports of
+// different sizes differ.
+func packSupport(S []int) (uint64, bool) {
+	if len(S) > 4 {
+		return 0, false
+	}
+	var u uint64
+	for i, s := range S {
+		u |= uint64(s+1) << (16 * i)
+	}
+	return u, true
+}
+
+func (s supportSet) has(S []int) bool {
+	if u, ok := packSupport(S); ok {
+		_, in := s.small[u]
+		return in
+	}
+	_, in := s.big[supportKey(S)]
+	return in
+}
+
+func (s supportSet) add(S []int) {
+	if u, ok := packSupport(S); ok {
+		s.small[u] = struct{}{}
+		return
+	}
+	s.big[supportKey(S)] = struct{}{}
+}
+
+func (s supportSet) len() int { return len(s.small) + len(s.big) }

@@ -39,7 +39,7 @@ func (a *Adversary) Survivors() Count {
 		n := big.NewInt(int64(len(a.alive)))
 		return Count{Lower: n, Upper: n, Exact: true}
 	}
-	base := new(big.Int).Sub(a.total, big.NewInt(int64(len(a.elim))))
+	base := new(big.Int).Sub(a.total, big.NewInt(int64(a.elim.len())))
 	if a.exact {
 		return Count{Lower: base, Upper: new(big.Int).Set(base), Exact: true}
 	}
@@ -64,7 +64,7 @@ func (a *Adversary) Survivors() Count {
 func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, gone [][]int, rec *Record) error {
 	var fresh [][]int
 	for _, S := range gone {
-		if _, out := a.elim[supportKey(S)]; !out {
+		if !a.elim.has(S) {
 			fresh = append(fresh, S)
 		}
 	}
@@ -82,7 +82,7 @@ func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, ma
 		a.witness = nil // not checked against this query
 	}
 	for _, S := range fresh {
-		a.elim[supportKey(S)] = struct{}{}
+		a.elim.add(S)
 	}
 	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(fresh)), "exact"
 	return nil
@@ -162,7 +162,7 @@ func (a *Adversary) materialize() error {
 		return fmt.Errorf("%w: no support is consistent with every answer", ErrAdversary)
 	}
 	a.explicit, a.alive = true, alive
-	a.elim, a.pending, a.exact = map[string]struct{}{}, nil, true
+	a.elim, a.pending, a.exact = newSupportSet(), nil, true
 	a.witness = nil
 	a.lbSub.SetInt64(0)
 	a.maxElim.SetInt64(0)
@@ -180,7 +180,7 @@ func (a *Adversary) survives(S []int) (bool, error) {
 		}
 		return false, nil
 	}
-	if _, gone := a.elim[supportKey(S)]; gone {
+	if a.elim.has(S) {
 		return false, nil
 	}
 	for i := range a.pending {
