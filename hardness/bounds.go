@@ -259,7 +259,10 @@ func supportBound(vis []visTerm, amp float64, k int, norm sq.Norm) (B func(idx [
 	norm2 := sumSq(w)
 	top1 := 0.0
 	for _, x := range w {
-		top1 = math.Max(top1, math.Abs(x))
+		// = math.Max(top1, |x|), NaN sticky, without math.Max's cost.
+		if a := math.Abs(x); a > top1 || a != a {
+			top1 = a
+		}
 	}
 	cs := make([]float64, len(vis))
 	for i, t := range vis {
@@ -407,18 +410,20 @@ func prunedCandidates(B func(idx []int, w []float64) float64, w []float64, k int
 // zero weights follow in increasing index, which is where the full sort
 // puts them.
 func sortedByWeight(w []float64) []int {
-	order := make([]int, 0, len(w))
+	// One pass: the nonzero indices from the front, the zero ones from the
+	// back (then reversed into increasing order).
+	order := make([]int, len(w))
+	nz, z := 0, len(w)
 	for i, x := range w {
 		if x != 0 {
-			order = append(order, i)
+			order[nz] = i
+			nz++
+		} else {
+			z--
+			order[z] = i
 		}
 	}
-	nz := len(order)
-	for i, x := range w {
-		if x == 0 {
-			order = append(order, i)
-		}
-	}
+	slices.Reverse(order[nz:])
 	slices.SortFunc(order[:nz], func(a, b int) int {
 		aa, ab := math.Abs(w[a]), math.Abs(w[b])
 		switch {
