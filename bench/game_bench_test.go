@@ -33,3 +33,17 @@ func BenchmarkGameGD(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGameSparseK6 is the sparse learner's game at k = 6, d = 20 (a
+// point of hardness curve).
+func BenchmarkGameSparseK6(b *testing.B) {
+	for b.Loop() {
+		res, err := bench.PlayNamed(bench.GameConfig{D: 20, K: 6, Tau: 0.0005946, Learner: "sparse", Seed: 1, DropRecords: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Queries == 0 {
+			b.Fatal("no queries")
+		}
+	}
+}

@@ -275,7 +275,9 @@ func supportBound(vis []visTerm, amp float64, k int, norm sq.Norm) (B func(idx [
 			a := math.Abs(w[i]) / math.Sqrt2
 			p *= a
 			s2 += w[i] * w[i]
-			amin = math.Min(amin, a)
+			if a < amin || a != a { // = math.Min(amin, a), NaN sticky
+				amin = a
+			}
 		}
 		rho2 := (norm2 - s2) * (1 - 1e-10)
 		if rho2 < 1e-12*norm2 {

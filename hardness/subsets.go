@@ -251,29 +251,29 @@ func choose(n, k int, fn func(idx []int) bool) {
 	}
 }
 
-// supportSet is a set of sorted supports. Supports of at most 4
-// coordinates (each < 65536) are packed into one uint64 key, which takes
-// about half the memory of a string key and hashes faster; larger ones use
-// supportKey.
+// supportSet is a set of sorted supports. Supports of at most 8
+// coordinates (each < 65536) are packed into a [2]uint64 key, which takes
+// less memory than a string key and hashes without an allocation; larger
+// ones use supportKey.
 type supportSet struct {
-	small map[uint64]struct{}
+	small map[[2]uint64]struct{}
 	big   map[string]struct{}
 }
 
 func newSupportSet() supportSet {
-	return supportSet{small: map[uint64]struct{}{}, big: map[string]struct{}{}}
+	return supportSet{small: map[[2]uint64]struct{}{}, big: map[string]struct{}{}}
 }
 
-// packSupport packs a support of at most 4 coordinates (each < 65536) into
-// a uint64: coordinate i + 1 in bits 16i..16i+15, so that supports of
+// packSupport packs a support of at most 8 coordinates (each < 65536):
+// coordinate i + 1 in bits 16(i mod 4).. of word i/4, so that supports of
 // different sizes differ.
-func packSupport(S []int) (uint64, bool) {
-	if len(S) > 4 {
-		return 0, false
+func packSupport(S []int) ([2]uint64, bool) {
+	var u [2]uint64
+	if len(S) > 8 {
+		return u, false
 	}
-	var u uint64
 	for i, s := range S {
-		u |= uint64(s+1) << (16 * i)
+		u[i/4] |= uint64(s+1) << (16 * (i % 4))
 	}
 	return u, true
 }
