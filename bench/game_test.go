@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"slices"
 	"testing"
@@ -240,5 +241,27 @@ func TestRandomAndBudget(t *testing.T) {
 	res, err := PlayNamed(GameConfig{D: 10, K: 2, Tau: 0.02, Learner: "sparse", Seed: 1, MaxQueries: 5})
 	if err != nil || !res.GaveUp || res.Identified || res.Queries != 5 {
 		t.Errorf("budget 5: gave up %v, identified %v, %d queries, %v", res.GaveUp, res.Identified, res.Queries, err)
+	}
+}
+
+// TestGDGameD512Certifies: the gd game at d = 512, k = 2, tau = 1e-3 failed
+// with "adversary cannot certify a surviving support" (its gradient queries
+// distinguish almost every support, so no random witness survived and
+// C(512, 2) was above the materialization limit). The adversary now lists
+// the survivors and answers exactly; the survivor count is exact and
+// positive, and the verdict is the judge's.
+func TestGDGameD512Certifies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about a minute of CPU: the adversary lists C(512, 2) supports once")
+	}
+	res, err := PlayNamed(GameConfig{D: 512, K: 2, Tau: 1e-3, Learner: "gd", Seed: 1, DropRecords: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Survivors.Exact || res.Survivors.Lower.Sign() <= 0 {
+		t.Errorf("survivors %s (%s), want an exact positive count", res.Survivors.Lower, res.Survivors.Kind())
+	}
+	if res.Queries != 100 || math.IsNaN(res.Verdict.Loss) {
+		t.Errorf("queries %d, loss %v: want gd's 100 queries and a judged loss", res.Queries, res.Verdict.Loss)
 	}
 }

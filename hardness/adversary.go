@@ -156,17 +156,23 @@ type Adversary struct {
 	explicit bool    // survivors are the list alive
 	alive    [][]int // explicit survivors (sorted supports)
 
-	elim     map[string]struct{} // implicit mode: explicitly eliminated supports
-	exact    bool                // implicit survivors = total - |elim| exactly
-	lbSub    *big.Int            // implicit, inexact: sum of upper bounds of unlisted eliminations
-	maxElim  *big.Int            // largest exact count of an unlisted elimination set
+	elim     supportSet // implicit mode: explicitly eliminated supports
+	exact    bool       // implicit survivors = total - |elim| exactly
+	lbSub    *big.Int   // implicit, inexact: sum of upper bounds of unlisted eliminations
+	maxElim  *big.Int   // largest exact count of an unlisted elimination set
 	pending  []pendingQuery
 	records  []Record
 	rng      *rand.Rand
 	forced   int
 	witnessN int
-	nrec     int     // records made (kept or not)
-	asked    float64 // the tolerance the learner asked for the query being answered (0: unknown, = tau)
+	// witness is a support certify proved consistent with every answer so
+	// far (nil when none is known); certified says certify found it for the
+	// query being answered. A known witness makes the survivor count's lower
+	// bound at least 1 (the counting bound alone can reach 0).
+	witness   []int
+	certified bool
+	nrec      int     // records made (kept or not)
+	asked     float64 // the tolerance the learner asked for the query being answered (0: unknown, = tau)
 }
 
 // NewAdversary returns the adversary for the family. In ModeAuto it
@@ -192,7 +198,7 @@ func NewAdversary(f *Family, opt AdversaryOptions) (*Adversary, error) {
 	}
 	b := 1 - 2*f.eta
 	a := &Adversary{fam: f, null: f.Null(), opt: opt, total: Binomial(f.d, f.k), lemma: b * b,
-		elim: map[string]struct{}{}, exact: true, lbSub: new(big.Int), maxElim: new(big.Int),
+		elim: newSupportSet(), exact: true, lbSub: new(big.Int), maxElim: new(big.Int),
 		rng: sq.Stream(opt.Seed, sq.KeyOracle, 0x5a11), witnessN: opt.Witnesses}
 	mode := opt.Mode
 	if mode == ModeAuto {
@@ -235,6 +241,7 @@ func (a *Adversary) Answer(q *sq.Query, tau float64, ans []float64) error {
 	if err := sq.CheckRequest(q, tau, ans, a.fam.d); err != nil {
 		return err
 	}
+	a.certified = false
 	base := make([]float64, q.Dim)
 	if err := a.fam.nullPart(q, base); err != nil {
 		return err
@@ -518,7 +525,7 @@ func (a *Adversary) answerPruned(q *sq.Query, vis []visTerm, base []float64, mar
 	dl := make([]float64, q.Dim)
 	var gone [][]int
 	for _, S := range cands {
-		if _, out := a.elim[supportKey(S)]; out {
+		if a.elim.has(S) {
 			continue
 		}
 		eb, err := a.delta(S, q, vis, dl)
@@ -661,6 +668,6 @@ func (a *Adversary) forcedAnswer(q *sq.Query, vis []visTerm, base []float64, mar
 	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(cands)-len(kept)), "exact"
 	a.explicit = true
 	a.alive = kept
-	a.elim = map[string]struct{}{}
+	a.elim = newSupportSet()
 	return nil
 }

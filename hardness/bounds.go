@@ -259,7 +259,10 @@ func supportBound(vis []visTerm, amp float64, k int, norm sq.Norm) (B func(idx [
 	norm2 := sumSq(w)
 	top1 := 0.0
 	for _, x := range w {
-		top1 = math.Max(top1, math.Abs(x))
+		// = math.Max(top1, |x|), NaN sticky, without math.Max's cost.
+		if a := math.Abs(x); a > top1 || a != a {
+			top1 = a
+		}
 	}
 	cs := make([]float64, len(vis))
 	for i, t := range vis {
@@ -272,7 +275,9 @@ func supportBound(vis []visTerm, amp float64, k int, norm sq.Norm) (B func(idx [
 			a := math.Abs(w[i]) / math.Sqrt2
 			p *= a
 			s2 += w[i] * w[i]
-			amin = math.Min(amin, a)
+			if a < amin || a != a { // = math.Min(amin, a), NaN sticky
+				amin = a
+			}
 		}
 		rho2 := (norm2 - s2) * (1 - 1e-10)
 		if rho2 < 1e-12*norm2 {
@@ -358,21 +363,7 @@ func prunedCandidates(B func(idx []int, w []float64) float64, w []float64, k int
 	if B(top, w) <= tau {
 		return nil, true
 	}
-	abs := make([]float64, d)
-	order := make([]int, d)
-	for i := range order {
-		order[i] = i
-		abs[i] = math.Abs(w[i])
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch {
-		case abs[a] > abs[b]:
-			return -1
-		case abs[a] < abs[b]:
-			return 1
-		}
-		return a - b
-	})
+	order := sortedByWeight(w)
 	var out [][]int
 	chosen := make([]int, 0, k)
 	buf := make([]int, k)
@@ -413,6 +404,39 @@ func prunedCandidates(B func(idx []int, w []float64) float64, w []float64, k int
 	}
 	rec(0)
 	return out, !over
+}
+
+// sortedByWeight returns the indices 0..d-1 ordered by decreasing |w_i|,
+// ties by increasing index. Only the nonzero weights are sorted (a sparse
+// query costs O(d + s log s) for s nonzero weights, not O(d log d)); the
+// zero weights follow in increasing index, which is where the full sort
+// puts them.
+func sortedByWeight(w []float64) []int {
+	// One pass: the nonzero indices from the front, the zero ones from the
+	// back (then reversed into increasing order).
+	order := make([]int, len(w))
+	nz, z := 0, len(w)
+	for i, x := range w {
+		if x != 0 {
+			order[nz] = i
+			nz++
+		} else {
+			z--
+			order[z] = i
+		}
+	}
+	slices.Reverse(order[nz:])
+	slices.SortFunc(order[:nz], func(a, b int) int {
+		aa, ab := math.Abs(w[a]), math.Abs(w[b])
+		switch {
+		case aa > ab:
+			return -1
+		case aa < ab:
+			return 1
+		}
+		return a - b
+	})
+	return order
 }
 
 // topIndices returns the indices of the k largest |w_i| (k small), by one

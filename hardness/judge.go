@@ -117,7 +117,7 @@ func (a *Adversary) judgeCandidates() (cands [][]int, exhaustive bool, err error
 		return a.alive, true, nil
 	case surv.Exact && surv.Lower.IsInt64() && surv.Lower.Int64() <= 100000 && a.total.IsInt64() && a.total.Int64() <= 20_000_000:
 		forEachSubset(a.fam.d, a.fam.k, func(S []int) bool {
-			if _, gone := a.elim[supportKey(S)]; !gone {
+			if !a.elim.has(S) {
 				cands = append(cands, slices.Clone(S))
 			}
 			return true

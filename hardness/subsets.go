@@ -250,3 +250,49 @@ func choose(n, k int, fn func(idx []int) bool) {
 		}
 	}
 }
+
+// supportSet is a set of sorted supports. Supports of at most 8
+// coordinates (each < 65536) are packed into a [2]uint64 key, which takes
+// less memory than a string key and hashes without an allocation; larger
+// ones use supportKey.
+type supportSet struct {
+	small map[[2]uint64]struct{}
+	big   map[string]struct{}
+}
+
+func newSupportSet() supportSet {
+	return supportSet{small: map[[2]uint64]struct{}{}, big: map[string]struct{}{}}
+}
+
+// packSupport packs a support of at most 8 coordinates (each < 65536):
+// coordinate i + 1 in bits 16(i mod 4).. of word i/4, so that supports of
+// different sizes differ.
+func packSupport(S []int) ([2]uint64, bool) {
+	var u [2]uint64
+	if len(S) > 8 {
+		return u, false
+	}
+	for i, s := range S {
+		u[i/4] |= uint64(s+1) << (16 * (i % 4))
+	}
+	return u, true
+}
+
+func (s supportSet) has(S []int) bool {
+	if u, ok := packSupport(S); ok {
+		_, in := s.small[u]
+		return in
+	}
+	_, in := s.big[supportKey(S)]
+	return in
+}
+
+func (s supportSet) add(S []int) {
+	if u, ok := packSupport(S); ok {
+		s.small[u] = struct{}{}
+		return
+	}
+	s.big[supportKey(S)] = struct{}{}
+}
+
+func (s supportSet) len() int { return len(s.small) + len(s.big) }

@@ -39,13 +39,17 @@ func (a *Adversary) Survivors() Count {
 		n := big.NewInt(int64(len(a.alive)))
 		return Count{Lower: n, Upper: n, Exact: true}
 	}
-	base := new(big.Int).Sub(a.total, big.NewInt(int64(len(a.elim))))
+	base := new(big.Int).Sub(a.total, big.NewInt(int64(a.elim.len())))
 	if a.exact {
 		return Count{Lower: base, Upper: new(big.Int).Set(base), Exact: true}
 	}
 	lo := new(big.Int).Sub(base, a.lbSub)
 	if lo.Sign() < 0 {
 		lo.SetInt64(0)
+	}
+	if lo.Sign() == 0 && a.witness != nil {
+		// certify exhibited a support consistent with every answer.
+		lo.SetInt64(1)
 	}
 	hi := new(big.Int).Set(base)
 	if alt := new(big.Int).Sub(a.total, a.maxElim); alt.Cmp(hi) < 0 {
@@ -60,7 +64,7 @@ func (a *Adversary) Survivors() Count {
 func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, margin float64, ans []float64, gone [][]int, rec *Record) error {
 	var fresh [][]int
 	for _, S := range gone {
-		if _, out := a.elim[supportKey(S)]; !out {
+		if !a.elim.has(S) {
 			fresh = append(fresh, S)
 		}
 	}
@@ -74,8 +78,11 @@ func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, ma
 			return err
 		}
 	}
+	if !a.certified && len(fresh) > 0 {
+		a.witness = nil // not checked against this query
+	}
 	for _, S := range fresh {
-		a.elim[supportKey(S)] = struct{}{}
+		a.elim.add(S)
 	}
 	rec.Eliminated, rec.ElimKind = fmt.Sprint(len(fresh)), "exact"
 	return nil
@@ -85,6 +92,9 @@ func (a *Adversary) applyExplicit(q *sq.Query, vis []visTerm, base []float64, ma
 // them from above, lb (possibly 0) from below.
 func (a *Adversary) markInexact(q *sq.Query, vis []visTerm, base, ans []float64, margin float64, ub, lb *big.Int) {
 	a.exact = false
+	if !a.certified {
+		a.witness = nil // not checked against this query
+	}
 	a.lbSub.Add(a.lbSub, ub)
 	if lb.Cmp(a.maxElim) > 0 {
 		a.maxElim.Set(lb)
@@ -112,6 +122,7 @@ func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin f
 			return err
 		}
 		if dist(d, zero, q.TolNorm)+eb <= margin {
+			a.witness, a.certified = slices.Clone(S), true
 			return nil
 		}
 	}
@@ -120,8 +131,13 @@ func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin f
 
 // materializeLimit is the largest C(d, k) for which a structured adversary
 // that cannot certify a survivor lists the survivors and switches to
-// enumeration.
-const materializeLimit = 50000
+// enumeration. Listing costs one check per support against every bounded
+// query, about a minute of CPU at C(512, 2) = 130816 for gd's gradient
+// queries (each check a Dawson quadrature); beyond the limit the adversary
+// reports ErrAdversary instead. (At 50000 the gd game at d = 512, k = 2,
+// tau = 1e-3 failed: its gradient queries distinguish almost every support,
+// as bound_queries = 0.13 < 1 allows, and no random witness survived.)
+const materializeLimit = 1 << 18
 
 // materialize replaces the implicit survivor set by the explicit list of
 // supports consistent with every answer so far.
@@ -146,7 +162,8 @@ func (a *Adversary) materialize() error {
 		return fmt.Errorf("%w: no support is consistent with every answer", ErrAdversary)
 	}
 	a.explicit, a.alive = true, alive
-	a.elim, a.pending, a.exact = map[string]struct{}{}, nil, true
+	a.elim, a.pending, a.exact = newSupportSet(), nil, true
+	a.witness = nil
 	a.lbSub.SetInt64(0)
 	a.maxElim.SetInt64(0)
 	return nil
@@ -163,7 +180,7 @@ func (a *Adversary) survives(S []int) (bool, error) {
 		}
 		return false, nil
 	}
-	if _, gone := a.elim[supportKey(S)]; gone {
+	if a.elim.has(S) {
 		return false, nil
 	}
 	for i := range a.pending {

@@ -17,14 +17,21 @@ type TolWatch struct {
 	minAsked      float64
 	minEff        float64
 	raised, count int
+	name          string // the name of inner, read once (the session asks it for every query)
 }
 
 // WatchTol returns the TolWatch over inner, the oracle stack (e.g. a
 // tolerance floor) whose base is a.
 func (a *Adversary) WatchTol(inner sq.Oracle) *TolWatch { return &TolWatch{inner: inner, adv: a} }
 
-// Name returns the name of the oracle below.
-func (o *TolWatch) Name() string { return o.inner.Name() }
+// Name returns the name of the oracle below, read on the first call (the
+// oracles a game stacks, the floor and the adversary, have fixed names).
+func (o *TolWatch) Name() string {
+	if o.name == "" {
+		o.name = o.inner.Name()
+	}
+	return o.name
+}
 
 // EffectiveTol forwards the tolerance floor of the oracle below.
 func (o *TolWatch) EffectiveTol(tau float64) float64 { return sq.EffectiveTol(o.inner, tau) }

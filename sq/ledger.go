@@ -176,11 +176,13 @@ func (l *Ledger) Record(q *Query, tau float64, ans []float64, info Info) {
 		Dim: q.Dim, Tol: tau, Norm: q.TolNorm.String(), Free: info.Free,
 		EffTol: effTol(tau, info.EffTol),
 		Answer: append(Floats(nil), ans[:q.Dim]...), Nanos: info.Nanos,
-		Fingerprint: strconv.FormatUint(q.Fingerprint(), 16), Oracle: info.Oracle,
-		Samples: info.Samples, Pool: info.Pool,
+		Oracle: info.Oracle, Samples: info.Samples, Pool: info.Pool,
 	}
 	if !l.noKeep || l.observe != nil || (l.stream != nil && l.werr == nil) {
-		e.Digest = e.ComputeDigest() // only for an entry kept, observed or written
+		// Only for an entry kept, observed or written (the fingerprint
+		// hashes 8 bytes per weight: O(d) for every query otherwise).
+		e.Fingerprint = strconv.FormatUint(q.Fingerprint(), 16)
+		e.Digest = e.ComputeDigest()
 	}
 	l.seq++
 	if !l.noKeep {
