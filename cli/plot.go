@@ -25,89 +25,134 @@ printed and shown in the legend):
 `
 
 func runPlot(args []string, stdout, stderr io.Writer) error {
-	f := newFlags("plot", "--in FILE --x KEY --y KEY [--group KEY] [--log x,y] [--yerr auto|none|KEY|LO,HI] [--title T] --out FIG.png|FIG.svg", stdout)
-	in := f.String("in", "", "the data: JSON Lines records (manifest lines skipped, nested objects read as dotted keys; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
-	x := f.String("x", "", "the key plotted on the x axis")
-	y := f.String("y", "", "the key plotted on the y axis; a summary's KEY_mean when the data has no column KEY")
-	group := f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
-	logS := f.String("log", "", "logarithmic axes: x, y or x,y; on a log-log plot each line's least-squares slope and its 95% interval (t-based on the residuals) is printed and shown in the legend")
-	yerr := f.String("yerr", "auto", "error bars: auto (Y+lo and Y+hi of --summary-suffixes, when the data has both), none, a column E (y ± E, e.g. loss_sd) or two columns LO,HI (the interval's ends)")
-	suffixes := f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends); when not given, also _ci_lo,_ci_hi, _lo,_hi and nested JSON (m.mean, m.ci95.0, m.ci95.1) are tried")
-	title := f.String("title", "", "the figure's title")
-	xlabel := f.String("xlabel", "", "the x axis label (default: the key's quantity and unit, e.g. d -> \"dimension d\")")
-	ylabel := f.String("ylabel", "", "the y axis label (default: the key's quantity and unit, e.g. cost -> \"sample cost sum (B/tau)^2\")")
-	width := f.Float64("width", figure.DefaultWidth, "width in points (1/72 inch); a PNG has width*96/72 pixels")
-	height := f.Float64("height", figure.DefaultHeight, "height in points (1/72 inch)")
-	legend := f.String("legend", "auto", "the legend's corner: auto (the one with the fewest points near it), top-right, top-left, bottom-right or bottom-left")
-	noFit := f.Bool("no-fit", false, "no fitted slopes on a log-log plot")
-	out := f.String("out", "", "the figure: a file ending in .png or .svg (written to a temporary file and renamed, so an existing file is replaced only by a complete figure)")
-	asJSON := f.Bool("json", false, "print JSON Lines: a manifest line, then the fitted slopes (group, slope, intercept, lo, hi, n), instead of text")
-	if err := f.parse(args); err != nil {
+	p := newPlotFlags(stdout)
+	if err := p.f.parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, plotExample)
 		}
 		return err
 	}
-	for _, r := range []struct{ name, v string }{{"in", *in}, {"x", *x}, {"y", *y}, {"out", *out}} {
+	format, opts, spec, err := p.check()
+	if err != nil {
+		return err
+	}
+	cols, series, err := p.read(spec)
+	if err != nil {
+		return err
+	}
+	fits, err := p.render(format, opts, cols, series)
+	if err != nil {
+		return err
+	}
+	return p.report(stdout, args, fits, cols)
+}
+
+// plotFlags is sqsim plot's flags, declared on f.
+type plotFlags struct {
+	f                                     *flags
+	in, x, y, group, logS, yerr, suffixes *string
+	title, xlabel, ylabel, legend, out    *string
+	width, height                         *float64
+	noFit, asJSON                         *bool
+}
+
+// newPlotFlags declares sqsim plot's flags.
+func newPlotFlags(stdout io.Writer) *plotFlags {
+	f := newFlags("plot", "--in FILE --x KEY --y KEY [--group KEY] [--log x,y] [--yerr auto|none|KEY|LO,HI] [--title T] --out FIG.png|FIG.svg", stdout)
+	p := &plotFlags{f: f}
+	p.in = f.String("in", "", "the data: JSON Lines records (manifest lines skipped, nested objects read as dotted keys; .jsonl, .ndjson, .json) or a CSV summary with a header line (.csv); other names are read by their first character")
+	p.x = f.String("x", "", "the key plotted on the x axis")
+	p.y = f.String("y", "", "the key plotted on the y axis; a summary's KEY_mean when the data has no column KEY")
+	p.group = f.String("group", "", "one line per value of this key (e.g. learner, k), sorted by x; default: one line. Records with equal x (raw results over seeds) are all drawn: plot the summary for means")
+	p.logS = f.String("log", "", "logarithmic axes: x, y or x,y; on a log-log plot each line's least-squares slope and its 95% interval (t-based on the residuals) is printed and shown in the legend")
+	p.yerr = f.String("yerr", "auto", "error bars: auto (Y+lo and Y+hi of --summary-suffixes, when the data has both), none, a column E (y ± E, e.g. loss_sd) or two columns LO,HI (the interval's ends)")
+	p.suffixes = f.String("summary-suffixes", strings.Join([]string{figure.DefaultConvention.Mean, figure.DefaultConvention.Lo, figure.DefaultConvention.Hi}, ","), "MEAN,LO,HI: the suffixes of a summary's columns for a metric (mean and the error bars' ends); when not given, also _ci_lo,_ci_hi, _lo,_hi and nested JSON (m.mean, m.ci95.0, m.ci95.1) are tried")
+	p.title = f.String("title", "", "the figure's title")
+	p.xlabel = f.String("xlabel", "", "the x axis label (default: the key's quantity and unit, e.g. d -> \"dimension d\")")
+	p.ylabel = f.String("ylabel", "", "the y axis label (default: the key's quantity and unit, e.g. cost -> \"sample cost sum (B/tau)^2\")")
+	p.width = f.Float64("width", figure.DefaultWidth, "width in points (1/72 inch); a PNG has width*96/72 pixels")
+	p.height = f.Float64("height", figure.DefaultHeight, "height in points (1/72 inch)")
+	p.legend = f.String("legend", "auto", "the legend's corner: auto (the one with the fewest points near it), top-right, top-left, bottom-right or bottom-left")
+	p.noFit = f.Bool("no-fit", false, "no fitted slopes on a log-log plot")
+	p.out = f.String("out", "", "the figure: a file ending in .png or .svg (written to a temporary file and renamed, so an existing file is replaced only by a complete figure)")
+	p.asJSON = f.Bool("json", false, "print JSON Lines: a manifest line, then the fitted slopes (group, slope, intercept, lo, hi, n), instead of text")
+	return p
+}
+
+// check validates the parsed flags (usage errors) and turns them into the
+// figure's format, its drawing options and the data's spec.
+func (p *plotFlags) check() (format string, opts figure.Options, spec figure.Spec, err error) {
+	for _, r := range []struct{ name, v string }{{"in", *p.in}, {"x", *p.x}, {"y", *p.y}, {"out", *p.out}} {
 		if strings.TrimSpace(r.v) == "" {
-			return usagef("plot: --%s is required (sqsim plot --in FILE --x KEY --y KEY --out FIG.svg)", r.name)
+			return "", opts, spec, usagef("plot: --%s is required (sqsim plot --in FILE --x KEY --y KEY --out FIG.svg)", r.name)
 		}
 	}
-	format, err := figure.Format(*out)
+	format, err = figure.Format(*p.out)
 	if err != nil {
-		return usagef("plot: --out %q: want a file name ending in .png or .svg", *out)
+		return "", opts, spec, usagef("plot: --out %q: want a file name ending in .png or .svg", *p.out)
 	}
-	opts := figure.Options{Title: *title, XLabel: *xlabel, YLabel: *ylabel, Width: *width, Height: *height, NoFit: *noFit}
-	switch *legend {
+	opts = figure.Options{Title: *p.title, XLabel: *p.xlabel, YLabel: *p.ylabel, Width: *p.width, Height: *p.height, NoFit: *p.noFit}
+	switch *p.legend {
 	case "auto":
 	case "top-right", "top-left", "bottom-right", "bottom-left":
-		opts.Legend = *legend
+		opts.Legend = *p.legend
 	default:
-		return usagef("plot: --legend %q, want auto, top-right, top-left, bottom-right or bottom-left", *legend)
+		return "", opts, spec, usagef("plot: --legend %q, want auto, top-right, top-left, bottom-right or bottom-left", *p.legend)
 	}
-	if opts.LogX, opts.LogY, err = parseLogAxes(*logS); err != nil {
-		return err
+	if opts.LogX, opts.LogY, err = parseLogAxes(*p.logS); err != nil {
+		return "", opts, spec, err
 	}
 	for _, c := range []struct {
 		name string
 		v    float64
-	}{{"width", *width}, {"height", *height}} {
+	}{{"width", *p.width}, {"height", *p.height}} {
 		if err := checkFinite(c.name, c.v); err != nil {
-			return err
+			return "", opts, spec, err
 		}
 		if !(c.v >= 72 && c.v <= 7200) {
-			return usagef("plot: --%s %v, want 72 to 7200 points (1 to 100 inches)", c.name, c.v)
+			return "", opts, spec, usagef("plot: --%s %v, want 72 to 7200 points (1 to 100 inches)", c.name, c.v)
 		}
 	}
-	parts := strings.Split(*suffixes, ",")
+	parts := strings.Split(*p.suffixes, ",")
 	if len(parts) != 3 {
-		return usagef("plot: --summary-suffixes %q, want three comma-separated suffixes MEAN,LO,HI like _mean,_ci95_lo,_ci95_hi", *suffixes)
+		return "", opts, spec, usagef("plot: --summary-suffixes %q, want three comma-separated suffixes MEAN,LO,HI like _mean,_ci95_lo,_ci95_hi", *p.suffixes)
 	}
 	conv := figure.Convention{Mean: strings.TrimSpace(parts[0]), Lo: strings.TrimSpace(parts[1]), Hi: strings.TrimSpace(parts[2])}
 	if conv == (figure.Convention{}) {
-		return usagef("plot: --summary-suffixes %q names no suffix", *suffixes)
+		return "", opts, spec, usagef("plot: --summary-suffixes %q names no suffix", *p.suffixes)
 	}
-	spec := figure.Spec{X: *x, Y: *y, Group: *group, YErr: *yerr, LogX: opts.LogX, LogY: opts.LogY}
-	if f.set("summary-suffixes") {
+	spec = figure.Spec{X: *p.x, Y: *p.y, Group: *p.group, YErr: *p.yerr, LogX: opts.LogX, LogY: opts.LogY}
+	if p.f.set("summary-suffixes") {
 		spec.Convention = conv // else the default and its fallbacks (see go doc figure)
 	}
-	tab, err := figure.ReadFile(*in)
+	return format, opts, spec, nil
+}
+
+// read reads --in and resolves spec's columns and series in it.
+func (p *plotFlags) read(spec figure.Spec) (figure.Columns, []figure.Series, error) {
+	tab, err := figure.ReadFile(*p.in)
 	if err != nil {
 		if errors.Is(err, figure.ErrFigure) {
-			return usagef("plot: --in: %v", err)
+			return figure.Columns{}, nil, usagef("plot: --in: %v", err)
 		}
-		return fmt.Errorf("plot: %w", err)
+		return figure.Columns{}, nil, fmt.Errorf("plot: %w", err)
 	}
 	cols, err := figure.Resolve(tab, spec)
 	if err != nil {
-		return usagef("plot: %v", err)
+		return figure.Columns{}, nil, usagef("plot: %v", err)
 	}
 	series, err := figure.Build(tab, spec)
 	if err != nil {
-		return usagef("plot: %v", err)
+		return figure.Columns{}, nil, usagef("plot: %v", err)
 	}
+	return cols, series, nil
+}
+
+// render draws the series (axis labels defaulting to the keys' quantities)
+// and writes the figure to --out atomically; it returns the fitted slopes.
+func (p *plotFlags) render(format string, opts figure.Options, cols figure.Columns, series []figure.Series) ([]figure.Fit, error) {
 	if opts.XLabel == "" {
-		opts.XLabel = figure.Label(*x)
+		opts.XLabel = figure.Label(*p.x)
 	}
 	if opts.YLabel == "" {
 		opts.YLabel = figure.Label(cols.Y)
@@ -116,17 +161,23 @@ func runPlot(args []string, stdout, stderr io.Writer) error {
 	fits, err := figure.Render(&buf, format, series, opts)
 	if err != nil {
 		if errors.Is(err, figure.ErrFigure) {
-			return usagef("plot: %s: %v", *in, err)
+			return nil, usagef("plot: %s: %v", *p.in, err)
 		}
-		return fmt.Errorf("plot: %w", err)
+		return nil, fmt.Errorf("plot: %w", err)
 	}
-	if err := writeFileAtomic(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-		return fmt.Errorf("plot: %w", err)
+	if err := writeFileAtomic(*p.out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+		return nil, fmt.Errorf("plot: %w", err)
 	}
+	return fits, nil
+}
+
+// report prints the fitted slopes: JSON Lines after a manifest (--json), or
+// one text line per group.
+func (p *plotFlags) report(stdout io.Writer, args []string, fits []figure.Fit, cols figure.Columns) error {
 	tw := newErrWriter(stdout)
-	if *asJSON {
-		conf := map[string]any{"in": *in, "x": *x, "y": cols.Y, "out": *out}
-		f.Visit(func(fl *flag.Flag) { conf[fl.Name] = fl.Value.String() })
+	if *p.asJSON {
+		conf := map[string]any{"in": *p.in, "x": *p.x, "y": cols.Y, "out": *p.out}
+		p.f.Visit(func(fl *flag.Flag) { conf[fl.Name] = fl.Value.String() })
 		jl, err := bench.NewJSONL(tw, manifestArgs("plot", args, conf))
 		if err != nil {
 			return err

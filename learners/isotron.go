@@ -139,13 +139,7 @@ func (g *Isotron) Name() string { return "isotron" }
 // Learn alternates link fits and steps and returns the hypothesis chosen by
 // Output.
 func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
-	if !g.parsed {
-		c := withDefaults(g)
-		if g.Init == "" && g.W0 != nil {
-			c.Init = "given"
-		}
-		g = c
-	}
+	g = g.configured()
 	if err := g.validate(); err != nil {
 		return nil, err
 	}
@@ -154,6 +148,43 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 	if err != nil {
 		return nil, err
 	}
+	w, err := g.start(s, c)
+	if err != nil {
+		return nil, err
+	}
+	if gauss.Norm(w) == 0 {
+		// E[y x] = 0 (or a zero start): no direction to refine. The zero
+		// ReLU predicts 0.
+		return sq.ReLU{W: w}, nil
+	}
+	edges := normalEdges(g.Bins)
+	dirs, links, scores, err := g.iterate(s, c, w, edges)
+	if err != nil {
+		return nil, err
+	}
+	if g.Output == "sim" {
+		return bestSIM(dirs, links, scores, edges), nil
+	}
+	return g.bestReLU(s, dirs)
+}
+
+// configured is g, or for a zero Isotron not built by NewIsotron a copy with
+// the declared defaults (w0 without init read as init=given).
+func (g *Isotron) configured() *Isotron {
+	if g.parsed {
+		return g
+	}
+	c := withDefaults(g)
+	if g.Init == "" && g.W0 != nil {
+		c.Init = "given"
+	}
+	return c
+}
+
+// start is the first iterate by Init: the Chow vector c, a random Gaussian
+// direction of norm Norm0, or W0.
+func (g *Isotron) start(s *sq.Session, c []float64) ([]float64, error) {
+	d := s.Setting.D
 	w := make([]float64, d)
 	switch g.Init {
 	case "chow":
@@ -172,25 +203,25 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		}
 		copy(w, g.W0)
 	}
-	if gauss.Norm(w) == 0 {
-		// E[y x] = 0 (or a zero start): no direction to refine. The zero
-		// ReLU predicts 0.
-		return sq.ReLU{W: w}, nil
-	}
+	return w, nil
+}
+
+// iterate runs the steps from w (updated in place): at each iterate it
+// records the unit direction, fits the link along it (unless Output = "relu"
+// at the last step) and its score, then steps w by Step (c - E[u(z) z] u).
+// It stops after Steps steps, when the session's hook stops it, or at w = 0.
+// It returns the directions, and the links and their estimated losses minus
+// E[y^2] (for Output = "sim").
+func (g *Isotron) iterate(s *sq.Session, c, w, edges []float64) (dirs, links [][]float64, scores []float64, err error) {
 	// last is the step budget: Steps, or the step at which the session's
 	// hook stopped the learner (which then finishes as with Steps = last).
 	last := g.Steps
 	if stop, err := s.Step(0, w); err != nil {
-		return nil, fmt.Errorf("isotron: %w", err)
+		return nil, nil, nil, fmt.Errorf("isotron: %w", err)
 	} else if stop {
 		last = 0
 	}
-	edges := normalEdges(g.Bins)
 	p := 1 / float64(g.Bins)
-	// The iterates' directions, and for Output = "sim" their links and the
-	// links' estimated losses minus E[y^2].
-	var dirs, links [][]float64
-	var scores []float64
 	for t := 0; ; t++ {
 		u := vScaled(1/gauss.Norm(w), w)
 		dirs = append(dirs, u)
@@ -199,22 +230,13 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		}
 		link, ans, err := fitLink(s, u, edges, g.Tol)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
-		// E[(u(z) - y)^2] - E[y^2] = sum_b p u_b^2 - 2 sum_b u_b E[y 1{z in I_b}].
-		sc := 0.0
-		for b, v := range link {
-			sc += p*v*v - 2*v*ans[b]
-		}
-		links, scores = append(links, link), append(scores, sc)
+		links, scores = append(links, link), append(scores, linkScore(link, ans, p))
 		if t == last {
 			break
 		}
-		// E[u(z) z] for z ~ N(0, 1): sum_b u_b (phi(e_b) - phi(e_{b+1})).
-		ez := 0.0
-		for b, v := range link {
-			ez += v * (edgePdf(edges, b) - edgePdf(edges, b+1))
-		}
+		ez := linkMoment(link, edges)
 		for i := range w {
 			w[i] += g.Step * (c[i] - ez*u[i])
 		}
@@ -222,7 +244,7 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			g.OnStep(t+1, w)
 		}
 		if stop, err := s.Step(t+1, w); err != nil {
-			return nil, fmt.Errorf("isotron: %w", err)
+			return nil, nil, nil, fmt.Errorf("isotron: %w", err)
 		} else if stop {
 			last = t + 1
 		}
@@ -230,18 +252,45 @@ func (g *Isotron) Learn(s *sq.Session) (sq.Hypothesis, error) {
 			break
 		}
 	}
-	if g.Output == "sim" {
-		best := 0
-		for t, sc := range scores {
-			if sc < scores[best] {
-				best = t
-			}
-		}
-		return &SIM{W: dirs[best], Edges: slices.Clone(edges[1 : len(edges)-1]), Values: links[best]}, nil
+	return dirs, links, scores, nil
+}
+
+// linkScore is the link's estimated loss minus E[y^2]:
+// E[(u(z) - y)^2] - E[y^2] = sum_b p u_b^2 - 2 sum_b u_b E[y 1{z in I_b}].
+func linkScore(link, ans []float64, p float64) float64 {
+	sc := 0.0
+	for b, v := range link {
+		sc += p*v*v - 2*v*ans[b]
 	}
-	// The best iterate direction: along a unit u the best ReLU has loss
-	// E[y^2] - 2 m(u)^2 when m(u) = E[y relu(u.x)] > 0 (theory §2.4), so the
-	// largest m wins; one correlational vector query over the iterates.
+	return sc
+}
+
+// linkMoment is E[u(z) z] for z ~ N(0, 1): sum_b u_b (phi(e_b) - phi(e_{b+1})).
+func linkMoment(link, edges []float64) float64 {
+	ez := 0.0
+	for b, v := range link {
+		ez += v * (edgePdf(edges, b) - edgePdf(edges, b+1))
+	}
+	return ez
+}
+
+// bestSIM is the single-index model of the iterate whose link scores
+// lowest (the first on ties).
+func bestSIM(dirs, links [][]float64, scores []float64, edges []float64) *SIM {
+	best := 0
+	for t, sc := range scores {
+		if sc < scores[best] {
+			best = t
+		}
+	}
+	return &SIM{W: dirs[best], Edges: slices.Clone(edges[1 : len(edges)-1]), Values: links[best]}
+}
+
+// bestReLU is the best ReLU along the best iterate direction: along a unit u
+// the best ReLU has loss E[y^2] - 2 m(u)^2 when m(u) = E[y relu(u.x)] > 0
+// (theory §2.4), so the largest m wins; one correlational vector query over
+// the iterates.
+func (g *Isotron) bestReLU(s *sq.Session, dirs [][]float64) (sq.Hypothesis, error) {
 	m, err := s.AskVec(sq.ReluBatch(dirs), g.Tol, nil)
 	if err != nil {
 		return nil, err

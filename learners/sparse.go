@@ -110,91 +110,143 @@ func (s *Sparse) Name() string { return "sparse" }
 func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 	p := withDefaults(s) // the settings, defaulted; the results go to s
 	d := ss.Setting.D
-	if err := p.validateD(d); err != nil {
+	if err := p.checkSize(d); err != nil {
 		return nil, err
 	}
-	total := new(big.Int).Binomial(int64(d), int64(p.K))
-	if !total.IsInt64() || total.Int64() > p.MaxQueries {
-		return nil, fmt.Errorf("%w: sparse: C(%d, %d) = %s subsets exceed max_queries = %d", ErrOption, d, p.K, total, p.MaxQueries)
-	}
-	thresh := p.Thresh
-	if thresh == 0 {
-		thresh = (1 + gauss.InvSqrt2Pi) * p.Tol
-		if p.Query == "hermite" {
-			thresh = p.Tol
-		}
-	}
+	sc := &sparseScan{p: p, out: s, ss: ss, d: d, thresh: p.threshold()}
 	s.Found, s.Detected = nil, false
-	var m float64
-	best, bestDev := []int(nil), 0.0
-	u := make([]float64, d)
-	inv := 1 / math.Sqrt(float64(p.K))
+	sc.u = make([]float64, d)
+	sc.inv = 1 / math.Sqrt(float64(p.K))
 	if stop, err := ss.Step(0, nil); err != nil {
 		return nil, fmt.Errorf("sparse: %w", err)
 	} else if stop {
-		return sq.ReLU{W: u}, nil
+		return sq.ReLU{W: sc.u}, nil
 	}
-	tried := 0
-	err := ss.Batch(func() error {
-		var err error
-		if m, err = ss.Ask(sq.LabelMoment(1), p.Tol); err != nil {
-			return err
-		}
-		null := m * gauss.InvSqrt2Pi
-		T := make([]int, p.K)
-		for i := range T {
-			T[i] = i
-		}
-		ones := make([]int, p.K)
-		for i := range ones {
-			ones[i] = 1
-		}
-		for {
-			var ans, dev float64
-			if p.Query == "hermite" {
-				if ans, err = ss.Ask(sq.HermiteCorr(T, ones), p.Tol); err != nil {
-					return err
-				}
-				dev = ans
-			} else {
-				for _, i := range T {
-					u[i] = inv
-				}
-				ans, err = ss.Ask(sq.ReluCorr(u), p.Tol)
-				for _, i := range T {
-					u[i] = 0
-				}
-				if err != nil {
-					return err
-				}
-				dev = ans - null
-			}
-			if math.Abs(dev) > math.Abs(bestDev) || best == nil {
-				best, bestDev = append(best[:0], T...), dev
-			}
-			if math.Abs(dev) > thresh {
-				s.Detected = true
-				if p.Early {
-					return nil
-				}
-			}
-			tried++
-			if stop, err := ss.Step(tried, nil); err != nil {
-				return fmt.Errorf("sparse: %w", err)
-			} else if stop {
-				return nil
-			}
-			if !nextSubset(T, d) {
-				return nil
-			}
-		}
-	})
-	if err != nil {
+	if err := ss.Batch(sc.scan); err != nil {
 		return nil, err
 	}
-	s.Found = append([]int(nil), best...)
+	s.Found = append([]int(nil), sc.best...)
+	return sc.hypothesis()
+}
+
+// checkSize validates the settings for dimension d and refuses more than
+// MaxQueries subsets C(d, K).
+func (s *Sparse) checkSize(d int) error {
+	if err := s.validateD(d); err != nil {
+		return err
+	}
+	total := new(big.Int).Binomial(int64(d), int64(s.K))
+	if !total.IsInt64() || total.Int64() > s.MaxQueries {
+		return fmt.Errorf("%w: sparse: C(%d, %d) = %s subsets exceed max_queries = %d", ErrOption, d, s.K, total, s.MaxQueries)
+	}
+	return nil
+}
+
+// threshold is the detection threshold: Thresh, or by default
+// (1 + 1/sqrt(2 pi)) tol for ReLU queries and tol for Hermite ones.
+func (s *Sparse) threshold() float64 {
+	thresh := s.Thresh
+	if thresh == 0 {
+		thresh = (1 + gauss.InvSqrt2Pi) * s.Tol
+		if s.Query == "hermite" {
+			thresh = s.Tol
+		}
+	}
+	return thresh
+}
+
+// sparseScan is the state of Sparse's scan over the K-subsets: the settings
+// p, the learner whose results it sets (out), the scratch direction u (zero
+// between queries), 1/sqrt(K), E[y] (m) and the subset of largest deviation.
+type sparseScan struct {
+	p, out  *Sparse
+	ss      *sq.Session
+	d       int
+	thresh  float64
+	u       []float64
+	inv     float64
+	m       float64
+	best    []int
+	bestDev float64
+	tried   int
+}
+
+// scan (one batch) asks E[y], then each K-subset T in lexicographic order
+// for its deviation, keeping the largest; it marks out.Detected past the
+// threshold (and with Early stops there), and stops when the session's hook
+// says so or the subsets run out.
+func (sc *sparseScan) scan() error {
+	p, ss := sc.p, sc.ss
+	var err error
+	if sc.m, err = ss.Ask(sq.LabelMoment(1), p.Tol); err != nil {
+		return err
+	}
+	null := sc.m * gauss.InvSqrt2Pi
+	T := make([]int, p.K)
+	for i := range T {
+		T[i] = i
+	}
+	ones := make([]int, p.K)
+	for i := range ones {
+		ones[i] = 1
+	}
+	for {
+		dev, err := sc.deviation(T, ones, null)
+		if err != nil {
+			return err
+		}
+		if math.Abs(dev) > math.Abs(sc.bestDev) || sc.best == nil {
+			sc.best, sc.bestDev = append(sc.best[:0], T...), dev
+		}
+		if math.Abs(dev) > sc.thresh {
+			sc.out.Detected = true
+			if p.Early {
+				return nil
+			}
+		}
+		sc.tried++
+		if stop, err := ss.Step(sc.tried, nil); err != nil {
+			return fmt.Errorf("sparse: %w", err)
+		} else if stop {
+			return nil
+		}
+		if !nextSubset(T, sc.d) {
+			return nil
+		}
+	}
+}
+
+// deviation asks subset T's query: the Hermite correlation E[y H_T(x)], or
+// E[y relu(u_T.x)] minus its null value E[y]/sqrt(2 pi).
+func (sc *sparseScan) deviation(T, ones []int, null float64) (float64, error) {
+	p, ss, u := sc.p, sc.ss, sc.u
+	if p.Query == "hermite" {
+		ans, err := ss.Ask(sq.HermiteCorr(T, ones), p.Tol)
+		if err != nil {
+			return 0, err
+		}
+		return ans, nil
+	}
+	for _, i := range T {
+		u[i] = sc.inv
+	}
+	ans, err := ss.Ask(sq.ReluCorr(u), p.Tol)
+	for _, i := range T {
+		u[i] = 0
+	}
+	if err != nil {
+		return 0, err
+	}
+	return ans - null, nil
+}
+
+// hypothesis is the ReLU along u_T for the best subset T, its sign and
+// norm from the deviation (a ReLU query at u_T when the scan used Hermite
+// queries): norm 2 (E[y]/sqrt(2 pi) + |dev|), clamped to [0, 1].
+func (sc *sparseScan) hypothesis() (sq.Hypothesis, error) {
+	p, ss, u, best, bestDev := sc.p, sc.ss, sc.u, sc.best, sc.bestDev
 	for _, i := range best {
-		u[i] = inv
+		u[i] = sc.inv
 	}
 	if p.Query == "hermite" {
 		// One ReLU query at u_T gives the sign of C_S and the norm.
@@ -202,13 +254,13 @@ func (s *Sparse) Learn(ss *sq.Session) (sq.Hypothesis, error) {
 		if err != nil {
 			return nil, err
 		}
-		bestDev = ans - m*gauss.InvSqrt2Pi
+		bestDev = ans - sc.m*gauss.InvSqrt2Pi
 	}
 	if bestDev < 0 {
 		// Flipping one coordinate flips the sign of C_S(u).
 		u[best[0]] = -u[best[0]]
 	}
-	r := 2 * (m*gauss.InvSqrt2Pi + math.Abs(bestDev))
+	r := 2 * (sc.m*gauss.InvSqrt2Pi + math.Abs(bestDev))
 	r = math.Max(0, math.Min(1, r))
 	for i := range u {
 		u[i] *= r

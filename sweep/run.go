@@ -68,20 +68,8 @@ func (s *Spec) Manifest(command string, args []string, shard, shards int) bench.
 // Run stops (in-flight cells are recorded) and returns ErrMaxFails. A
 // cancelled ctx stops it the same way and returns ctx's error.
 func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
-	if o.Shards == 0 {
-		o.Shards = 1
-	}
-	if o.Shard < 0 || o.Shard >= o.Shards {
-		return RunStats{}, fmt.Errorf("%w: shard %d of %d", ErrShard, o.Shard, o.Shards)
-	}
-	if o.Workers <= 0 {
-		o.Workers = runtime.GOMAXPROCS(0)
-	}
-	if o.Command == "" {
-		o.Command = "sqsim sweep run"
-	}
-	if o.SyncEvery == 0 {
-		o.SyncEvery = time.Second
+	if err := o.fill(); err != nil {
+		return RunStats{}, err
 	}
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return RunStats{}, err
@@ -92,15 +80,7 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 		return RunStats{}, err
 	}
 	stats := RunStats{Cells: len(cells), File: filepath.Join(o.Dir, ShardFile(o.Shard, o.Shards))}
-	var todo []Cell
-	for _, c := range cells {
-		_, failed := st.failed[c.Key]
-		if st.done[c.Key] || (failed && !o.RetryFailed) {
-			stats.Skipped++
-			continue
-		}
-		todo = append(todo, c)
-	}
+	todo := toRun(cells, st, o.RetryFailed, &stats)
 	f, err := openShard(stats.File, s.Manifest(o.Command, o.Args, o.Shard, o.Shards))
 	if err != nil {
 		return stats, err
@@ -118,6 +98,58 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	results := startWorkers(ctx, cancel, todo, o)
+	w := &shardWriter{f: f, file: stats.File, syncEvery: o.SyncEvery, lastSync: time.Now(), buf: make([]byte, 0, 1<<16)}
+	w.collect(results, cancel, prog, &stats)
+	if err := f.Sync(); err != nil && w.err == nil {
+		w.err = fmt.Errorf("fsync %s: %w", stats.File, err)
+	}
+	if w.err != nil {
+		return stats, w.err
+	}
+	return stats, o.stopErr(ctx, stats, len(todo), len(cells))
+}
+
+// fill defaults the options (one shard, GOMAXPROCS workers, the command's
+// name, a sync a second) and checks the shard number.
+func (o *RunOptions) fill() error {
+	if o.Shards == 0 {
+		o.Shards = 1
+	}
+	if o.Shard < 0 || o.Shard >= o.Shards {
+		return fmt.Errorf("%w: shard %d of %d", ErrShard, o.Shard, o.Shards)
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Command == "" {
+		o.Command = "sqsim sweep run"
+	}
+	if o.SyncEvery == 0 {
+		o.SyncEvery = time.Second
+	}
+	return nil
+}
+
+// toRun is the cells the directory's state does not hold yet (nor holds as
+// failed, unless retryFailed), counting the others in stats.Skipped.
+func toRun(cells []Cell, st *state, retryFailed bool, stats *RunStats) []Cell {
+	var todo []Cell
+	for _, c := range cells {
+		_, failed := st.failed[c.Key]
+		if st.done[c.Key] || (failed && !retryFailed) {
+			stats.Skipped++
+			continue
+		}
+		todo = append(todo, c)
+	}
+	return todo
+}
+
+// startWorkers runs todo's cells on min(Workers, len(todo)) goroutines and
+// returns the channel of their records, closed when all are done. After
+// MaxFails failures (or once ctx is done) the workers skip the cells left.
+func startWorkers(ctx context.Context, cancel context.CancelFunc, todo []Cell, o RunOptions) <-chan Record {
 	// every cell is queued up front (the shard's cells are in memory
 	// already): no feeder goroutine to wake per cell; a stopped sweep's
 	// workers skip what is left
@@ -146,15 +178,27 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
+	return results
+}
 
-	var werr error
-	lastSync := time.Now()
-	buf := make([]byte, 0, 1<<16)
-	// Each record is written as soon as it arrives; records that arrive
-	// together (cells that finish while the last write was under way) go
-	// out in one write(2), so the file only ever ends with whole lines
-	// (or, if the process is killed mid-write, a partial last line, which
-	// resume cuts off).
+// shardWriter appends records to a shard file, syncing it every syncEvery
+// (after every write if negative); err is its first write error.
+type shardWriter struct {
+	f         *os.File
+	file      string
+	syncEvery time.Duration
+	lastSync  time.Time
+	buf       []byte
+	err       error
+}
+
+// collect writes the records as they arrive and counts them in stats and
+// prog. Each record is written as soon as it arrives; records that arrive
+// together (cells that finish while the last write was under way) go out in
+// one write(2), so the file only ever ends with whole lines (or, if the
+// process is killed mid-write, a partial last line, which resume cuts off).
+// After a write error it cancels the run and drains the rest.
+func (w *shardWriter) collect(results <-chan Record, cancel context.CancelFunc, prog *Progress, stats *RunStats) {
 	pending := make([]Record, 0, 64)
 	for rec := range results {
 		pending = append(pending[:0], rec)
@@ -170,30 +214,11 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 				break drain
 			}
 		}
-		if werr != nil {
+		if w.err != nil {
 			continue // drain
 		}
-		buf = buf[:0]
-		for i := range pending {
-			b, err := json.Marshal(&pending[i])
-			if err != nil {
-				werr = fmt.Errorf("record of %s: %w", pending[i].Key, err)
-				break
-			}
-			buf = append(append(buf, b...), '\n')
-		}
-		if werr == nil {
-			if _, err := f.Write(buf); err != nil {
-				werr = fmt.Errorf("writing %s: %w", stats.File, err)
-			}
-		}
-		if werr == nil && (o.SyncEvery < 0 || time.Since(lastSync) >= o.SyncEvery) {
-			if err := f.Sync(); err != nil {
-				werr = fmt.Errorf("fsync %s: %w", stats.File, err)
-			}
-			lastSync = time.Now()
-		}
-		if werr != nil {
+		w.write(pending)
+		if w.err != nil {
 			cancel()
 			continue
 		}
@@ -206,20 +231,44 @@ func Run(ctx context.Context, s *Spec, o RunOptions) (RunStats, error) {
 			prog.Add(!pending[i].Done())
 		}
 	}
-	if err := f.Sync(); err != nil && werr == nil {
-		werr = fmt.Errorf("fsync %s: %w", stats.File, err)
-	}
-	if werr != nil {
-		return stats, werr
-	}
-	if o.MaxFails > 0 && stats.Failed >= o.MaxFails && stats.Done+stats.Failed < len(todo) {
-		return stats, fmt.Errorf("%w: %d cells failed (--max-fails %d); %d of the shard's %d cells not run", ErrMaxFails, stats.Failed, o.MaxFails, len(todo)-stats.Done-stats.Failed, len(cells))
-	}
-	if err := ctx.Err(); err != nil && stats.Done+stats.Failed < len(todo) {
-		if parent := context.Cause(ctx); parent != nil && !errors.Is(parent, context.Canceled) {
-			return stats, parent
+}
+
+// write appends the records, one JSON line each, in one write, and syncs
+// the file if the last sync is syncEvery old; a failure is kept in w.err.
+func (w *shardWriter) write(pending []Record) {
+	w.buf = w.buf[:0]
+	for i := range pending {
+		b, err := json.Marshal(&pending[i])
+		if err != nil {
+			w.err = fmt.Errorf("record of %s: %w", pending[i].Key, err)
+			break
 		}
-		return stats, err
+		w.buf = append(append(w.buf, b...), '\n')
 	}
-	return stats, nil
+	if w.err == nil {
+		if _, err := w.f.Write(w.buf); err != nil {
+			w.err = fmt.Errorf("writing %s: %w", w.file, err)
+		}
+	}
+	if w.err == nil && (w.syncEvery < 0 || time.Since(w.lastSync) >= w.syncEvery) {
+		if err := w.f.Sync(); err != nil {
+			w.err = fmt.Errorf("fsync %s: %w", w.file, err)
+		}
+		w.lastSync = time.Now()
+	}
+}
+
+// stopErr is the error of a run that stopped before its todo cells were all
+// run: ErrMaxFails after MaxFails failures, else the cause of ctx's end.
+func (o *RunOptions) stopErr(ctx context.Context, stats RunStats, todo, cells int) error {
+	if o.MaxFails > 0 && stats.Failed >= o.MaxFails && stats.Done+stats.Failed < todo {
+		return fmt.Errorf("%w: %d cells failed (--max-fails %d); %d of the shard's %d cells not run", ErrMaxFails, stats.Failed, o.MaxFails, todo-stats.Done-stats.Failed, cells)
+	}
+	if err := ctx.Err(); err != nil && stats.Done+stats.Failed < todo {
+		if parent := context.Cause(ctx); parent != nil && !errors.Is(parent, context.Canceled) {
+			return parent
+		}
+		return err
+	}
+	return nil
 }

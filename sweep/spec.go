@@ -238,114 +238,185 @@ func optString(v any) (string, error) {
 	return "", fmt.Errorf("value %v of type %T, want a string, number or boolean", v, v)
 }
 
+// checkGrid fills in the defaults of [[grid]] block i and validates it. Its
+// phases run in order: the kind and seeds, the kind's own axes, the axis
+// lengths, the axis values, then the zip groups and exclude tables.
 func (s *Spec) checkGrid(loc *locator, i int) error {
-	g := &s.Grid[i]
-	key := func(k string) toml.Key { return toml.Key{"grid", k} }
-	block := i + 1
-	errf := func(k, format string, args ...any) error {
-		return loc.errAt(loc.gridLine(i, k), key(k), "[[grid]] block %d: %s: %s", block, k, fmt.Sprintf(format, args...))
+	c := &gridCheck{g: &s.Grid[i], loc: loc, i: i}
+	if err := c.kindAndSeeds(s.Seeds); err != nil {
+		return err
 	}
+	c.lens = map[string]int{"learner": len(c.g.Learner), "d": len(c.g.D), "seeds": len(c.g.Seeds)}
+	var err error
+	if c.g.Kind == "learn" {
+		err = c.learnAxes()
+	} else {
+		err = c.gameAxes()
+	}
+	if err != nil {
+		return err
+	}
+	for _, phase := range []func() error{c.axisLengths, c.axisNames, c.axisNumbers, c.zips, c.excludes} {
+		if err := phase(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gridCheck is the state checkGrid's phases share: the block, where its keys
+// are in the file, the length of each axis, and which axes the block's kind
+// allows and requires.
+type gridCheck struct {
+	g                 *Grid
+	loc               *locator
+	i                 int
+	lens              map[string]int
+	allowed, required []string
+}
+
+// errf is an error about key k of the block, located at its line.
+func (c *gridCheck) errf(k, format string, args ...any) error {
+	return c.loc.errAt(c.loc.gridLine(c.i, k), toml.Key{"grid", k}, "[[grid]] block %d: %s: %s", c.i+1, k, fmt.Sprintf(format, args...))
+}
+
+// given reports whether the block sets key k in the file.
+func (c *gridCheck) given(k string) bool { return c.loc.gridLine(c.i, k) > 0 }
+
+// kindAndSeeds defaults the kind to learn and checks it, and defaults the
+// block's seeds to the spec's top-level seeds.
+func (c *gridCheck) kindAndSeeds(top []uint64) error {
+	g := c.g
 	if g.Kind == "" {
 		g.Kind = "learn"
 	}
 	if g.Kind != "learn" && g.Kind != "game" {
-		return errf("kind", "%q, want learn or game", g.Kind)
+		return c.errf("kind", "%q, want learn or game", g.Kind)
 	}
 	if len(g.Seeds) == 0 {
-		if loc.gridLine(i, "seeds") > 0 {
-			return errf("seeds", "empty axis")
+		if c.given("seeds") {
+			return c.errf("seeds", "empty axis")
 		}
-		g.Seeds = s.Seeds
+		g.Seeds = top
 		if len(g.Seeds) == 0 {
-			return errf("seeds", "no seeds: give seeds = [...] at the top of the spec or in the block")
+			return c.errf("seeds", "no seeds: give seeds = [...] at the top of the spec or in the block")
 		}
 	}
-	lens := map[string]int{"learner": len(g.Learner), "d": len(g.D), "seeds": len(g.Seeds)}
-	var allowed, required []string
-	if g.Kind == "learn" {
-		if len(g.World) == 0 && loc.gridLine(i, "world") == 0 {
-			g.World = []string{"realizable"}
-		}
-		if len(g.Oracle) == 0 && loc.gridLine(i, "oracle") == 0 {
-			g.Oracle = []string{"exact"}
-		}
-		if loc.gridLine(i, "tau") > 0 {
-			return errf("tau", "tau is a game's tolerance (kind = \"game\"); a learn block's is tol")
-		}
-		if len(g.Tol) == 0 && loc.gridLine(i, "tol") == 0 {
-			g.Tol = []float64{0} // bench.DefaultTol of the oracle
-		}
-		if len(g.Eps) == 0 && loc.gridLine(i, "eps") == 0 {
-			g.Eps = []float64{0}
-		}
-		lens["world"], lens["oracle"], lens["tol"], lens["eps"] = len(g.World), len(g.Oracle), len(g.Tol), len(g.Eps)
-		allowed = []string{"learner", "world", "d", "oracle", "tol", "eps", "seeds"}
-		required = []string{"learner", "d"}
-		for _, k := range []string{"k", "eta", "mode"} {
-			if loc.gridLine(i, k) > 0 {
-				return errf(k, "applies to kind = \"game\" blocks only")
-			}
-		}
-	} else {
-		if loc.gridLine(i, "tol") > 0 {
-			if loc.gridLine(i, "tau") > 0 {
-				return errf("tol", "a game block takes tau (its tolerance), not both tau and tol")
-			}
-			g.Tau, g.Tol = g.Tol, nil // tol is accepted as tau's other spelling
-		}
-		if len(g.Eta) == 0 && loc.gridLine(i, "eta") == 0 {
-			g.Eta = []float64{0}
-		}
-		if len(g.Mode) == 0 && loc.gridLine(i, "mode") == 0 {
-			g.Mode = []string{"auto"}
-		}
-		lens["k"], lens["eta"], lens["tau"], lens["mode"] = len(g.K), len(g.Eta), len(g.Tau), len(g.Mode)
-		allowed = []string{"learner", "d", "k", "eta", "tau", "mode", "seeds"}
-		required = []string{"learner", "d", "k", "tau"}
-		for _, k := range []string{"world", "oracle", "eps"} {
-			if loc.gridLine(i, k) > 0 {
-				return errf(k, "applies to kind = \"learn\" blocks only (a game's world is the hardness family)")
-			}
+	return nil
+}
+
+// learnAxes defaults a learn block's world, oracle, tol and eps, records their
+// lengths and the allowed and required axes, and refuses a game's keys.
+func (c *gridCheck) learnAxes() error {
+	g := c.g
+	if len(g.World) == 0 && !c.given("world") {
+		g.World = []string{"realizable"}
+	}
+	if len(g.Oracle) == 0 && !c.given("oracle") {
+		g.Oracle = []string{"exact"}
+	}
+	if c.given("tau") {
+		return c.errf("tau", "tau is a game's tolerance (kind = \"game\"); a learn block's is tol")
+	}
+	if len(g.Tol) == 0 && !c.given("tol") {
+		g.Tol = []float64{0} // bench.DefaultTol of the oracle
+	}
+	if len(g.Eps) == 0 && !c.given("eps") {
+		g.Eps = []float64{0}
+	}
+	c.lens["world"], c.lens["oracle"], c.lens["tol"], c.lens["eps"] = len(g.World), len(g.Oracle), len(g.Tol), len(g.Eps)
+	c.allowed = []string{"learner", "world", "d", "oracle", "tol", "eps", "seeds"}
+	c.required = []string{"learner", "d"}
+	for _, k := range []string{"k", "eta", "mode"} {
+		if c.given(k) {
+			return c.errf(k, "applies to kind = \"game\" blocks only")
 		}
 	}
-	for _, k := range required {
-		if lens[k] == 0 {
-			if loc.gridLine(i, k) > 0 {
-				return errf(k, "empty axis")
+	return nil
+}
+
+// gameAxes takes a game block's tol as tau, defaults its eta and mode, records
+// their lengths and the allowed and required axes, and refuses a learn
+// block's keys.
+func (c *gridCheck) gameAxes() error {
+	g := c.g
+	if c.given("tol") {
+		if c.given("tau") {
+			return c.errf("tol", "a game block takes tau (its tolerance), not both tau and tol")
+		}
+		g.Tau, g.Tol = g.Tol, nil // tol is accepted as tau's other spelling
+	}
+	if len(g.Eta) == 0 && !c.given("eta") {
+		g.Eta = []float64{0}
+	}
+	if len(g.Mode) == 0 && !c.given("mode") {
+		g.Mode = []string{"auto"}
+	}
+	c.lens["k"], c.lens["eta"], c.lens["tau"], c.lens["mode"] = len(g.K), len(g.Eta), len(g.Tau), len(g.Mode)
+	c.allowed = []string{"learner", "d", "k", "eta", "tau", "mode", "seeds"}
+	c.required = []string{"learner", "d", "k", "tau"}
+	for _, k := range []string{"world", "oracle", "eps"} {
+		if c.given(k) {
+			return c.errf(k, "applies to kind = \"learn\" blocks only (a game's world is the hardness family)")
+		}
+	}
+	return nil
+}
+
+// axisLengths refuses a missing required axis and any axis given empty.
+func (c *gridCheck) axisLengths() error {
+	for _, k := range c.required {
+		if c.lens[k] == 0 {
+			if c.given(k) {
+				return c.errf(k, "empty axis")
 			}
-			return errf(k, "missing: the block needs %s = [...]", k)
+			return c.errf(k, "missing: the block needs %s = [...]", k)
 		}
 	}
-	for k, n := range lens {
-		if n == 0 && loc.gridLine(i, k) > 0 {
-			return errf(k, "empty axis")
+	for k, n := range c.lens {
+		if n == 0 && c.given(k) {
+			return c.errf(k, "empty axis")
 		}
 	}
+	return nil
+}
+
+// axisNames checks the learner, world, oracle and mode names and the
+// dimensions against what the registries and bench know.
+func (c *gridCheck) axisNames() error {
+	g := c.g
 	for _, l := range g.Learner {
 		if _, ok := learners.Lookup(l); !ok && !(g.Kind == "game" && l == "random") {
-			return errf("learner", "unknown learner %q (known: %s)", l, strings.Join(learners.Names(), ", "))
+			return c.errf("learner", "unknown learner %q (known: %s)", l, strings.Join(learners.Names(), ", "))
 		}
 	}
 	for _, w := range g.World {
 		if !slices.Contains(bench.Worlds, w) {
-			return errf("world", "unknown world %q (known: %s)", w, strings.Join(bench.Worlds, ", "))
+			return c.errf("world", "unknown world %q (known: %s)", w, strings.Join(bench.Worlds, ", "))
 		}
 	}
 	for _, o := range g.Oracle {
 		if !slices.Contains(bench.Oracles, o) {
-			return errf("oracle", "unknown oracle %q (known: %s)", o, strings.Join(bench.Oracles, ", "))
+			return c.errf("oracle", "unknown oracle %q (known: %s)", o, strings.Join(bench.Oracles, ", "))
 		}
 	}
 	for _, m := range g.Mode {
 		if _, err := hardness.ParseMode(m); err != nil {
-			return errf("mode", "%q, want auto, enumerate or structured", m)
+			return c.errf("mode", "%q, want auto, enumerate or structured", m)
 		}
 	}
 	for _, d := range g.D {
 		if d < 1 || d > bench.MaxDim {
-			return errf("d", "%d, want 1 <= d <= %d", d, bench.MaxDim)
+			return c.errf("d", "%d, want 1 <= d <= %d", d, bench.MaxDim)
 		}
 	}
+	return nil
+}
+
+// axisNumbers checks the tol, tau, eps and eta values (finite, >= 0, tau > 0)
+// and max_queries (>= 0).
+func (c *gridCheck) axisNumbers() error {
+	g := c.g
 	for _, name := range []string{"tol", "tau", "eps", "eta"} {
 		var vs []float64
 		switch name {
@@ -360,46 +431,60 @@ func (s *Spec) checkGrid(loc *locator, i int) error {
 		}
 		for _, v := range vs {
 			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return errf(name, "%v, want a finite number >= 0", v)
+				return c.errf(name, "%v, want a finite number >= 0", v)
 			}
 			if name == "tau" && v == 0 {
-				return errf(name, "0, want a tolerance > 0")
+				return c.errf(name, "0, want a tolerance > 0")
 			}
 		}
 	}
 	if g.MaxQueries < 0 {
-		return errf("max_queries", "%d, want >= 0 (0: no limit)", g.MaxQueries)
+		return c.errf("max_queries", "%d, want >= 0 (0: no limit)", g.MaxQueries)
 	}
+	return nil
+}
+
+// zips checks each zip group: at least two axes of the block's kind, none
+// zipped twice, all of one length.
+func (c *gridCheck) zips() error {
+	g := c.g
 	inZip := map[string]bool{}
 	for _, z := range g.Zip {
 		if len(z) < 2 {
-			return errf("zip", "group %v, want at least two axes", z)
+			return c.errf("zip", "group %v, want at least two axes", z)
 		}
 		for _, a := range z {
-			if !slices.Contains(allowed, a) {
-				return errf("zip", "%q is not an axis of a %s block (axes: %s)", a, g.Kind, strings.Join(allowed, ", "))
+			if !slices.Contains(c.allowed, a) {
+				return c.errf("zip", "%q is not an axis of a %s block (axes: %s)", a, g.Kind, strings.Join(c.allowed, ", "))
 			}
 			if inZip[a] {
-				return errf("zip", "axis %q is zipped twice", a)
+				return c.errf("zip", "axis %q is zipped twice", a)
 			}
 			inZip[a] = true
-			if lens[a] != lens[z[0]] {
-				return errf("zip", "zipped axes %s (%d values) and %s (%d values) differ in length", z[0], lens[z[0]], a, lens[a])
+			if c.lens[a] != c.lens[z[0]] {
+				return c.errf("zip", "zipped axes %s (%d values) and %s (%d values) differ in length", z[0], c.lens[z[0]], a, c.lens[a])
 			}
 		}
 	}
+	return nil
+}
+
+// excludes checks each exclude table: not empty, keyed by the block's axes
+// (or seed), with values that read as option strings.
+func (c *gridCheck) excludes() error {
+	g := c.g
 	for j, ex := range g.Exclude {
 		if len(ex) == 0 {
-			return errf("exclude", "table %d is empty (it would exclude every cell)", j+1)
+			return c.errf("exclude", "table %d is empty (it would exclude every cell)", j+1)
 		}
 		for k, v := range ex {
-			if !slices.Contains(allowed, k) || k == "seeds" {
+			if !slices.Contains(c.allowed, k) || k == "seeds" {
 				if k != "seed" {
-					return errf("exclude", "table %d: %q is not an axis of a %s block (axes: %s, seed)", j+1, k, g.Kind, strings.Join(allowed[:len(allowed)-1], ", "))
+					return c.errf("exclude", "table %d: %q is not an axis of a %s block (axes: %s, seed)", j+1, k, g.Kind, strings.Join(c.allowed[:len(c.allowed)-1], ", "))
 				}
 			}
 			if _, err := optString(v); err != nil {
-				return errf("exclude", "table %d: %s: %v", j+1, k, err)
+				return c.errf("exclude", "table %d: %s: %v", j+1, k, err)
 			}
 		}
 	}
