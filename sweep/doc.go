@@ -18,6 +18,7 @@
 //	oracle  = ["noise"]        # exact | sample | noise | adversarial (default exact)
 //	tol     = [1e-3]           # tolerances (default bench.DefaultTol of the oracle)
 //	eps     = [0.01]           # optional: stop at the first iterate of exact loss <= eps (bench.Config.StopAtLoss)
+//	stop    = "estimate"       # optional: judge eps by one SQ loss query per step instead, counted (bench.Config.StopRule)
 //	seeds   = [4, 5]           # optional: this block's seeds instead of the top-level ones
 //	max_queries = 1000         # optional: a query budget (a learner that exceeds it fails)
 //	zip     = [["d", "tol"]]   # optional: these axes advance together (d[i] with tol[i]) instead of being crossed

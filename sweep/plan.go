@@ -31,6 +31,7 @@ type Cell struct {
 	Seed    uint64
 
 	MaxQueries int
+	Stop       string // learn: how Eps is judged, "exact" ("") or "estimate" (bench.Config.StopRule)
 }
 
 // Plan returns the cells of the spec in plan order: the blocks in the
@@ -171,7 +172,7 @@ func (g *Grid) excluded(pick map[string]string) bool {
 
 func (s *Spec) makeCell(b int, pick map[string]string) (Cell, error) {
 	g := &s.Grid[b]
-	c := Cell{Block: b, Kind: g.Kind, Learner: pick["learner"], Mode: pick["mode"], MaxQueries: g.MaxQueries}
+	c := Cell{Block: b, Kind: g.Kind, Learner: pick["learner"], Mode: pick["mode"], MaxQueries: g.MaxQueries, Stop: g.Stop}
 	var err error
 	parseF := func(name string) float64 {
 		if pick[name] == "" || err != nil {
@@ -227,6 +228,9 @@ func (c *Cell) makeKey() string {
 		fmt.Fprintf(&b, "learner=%s%s,world=%s%s,d=%d,oracle=%s,tol=%s", c.Learner, optsKey(c.Options), c.World, optsKey(c.WorldOp), c.D, c.Oracle, fmtF(c.Tol))
 		if c.Eps > 0 {
 			fmt.Fprintf(&b, ",eps=%s", fmtF(c.Eps))
+			if c.Stop == bench.StopEstimate {
+				b.WriteString(",stop=estimate")
+			}
 		}
 	}
 	if c.MaxQueries > 0 {
@@ -252,7 +256,7 @@ func groupKey(key string) string {
 func (c *Cell) benchConfig() (bench.Config, error) {
 	cfg := bench.DefaultConfig()
 	cfg.Learner, cfg.World, cfg.D, cfg.Oracle, cfg.Tol, cfg.Seed = c.Learner, c.World, c.D, c.Oracle, c.Tol, c.Seed
-	cfg.StopAtLoss = c.Eps
+	cfg.StopAtLoss, cfg.StopRule = c.Eps, c.Stop
 	cfg.Budget.MaxQueries = c.MaxQueries
 	cfg.Options = learners.Options{}
 	for k, v := range c.Options {

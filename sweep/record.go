@@ -50,9 +50,10 @@ type Record struct {
 	SumInvTau2    Num    `json:"sum_inv_tau2"` // raw sum 1/tau^2
 	Oracles       string `json:"oracle_stack"` // the stack's name, e.g. ledger(noise(uniform))
 
-	Reached     bool `json:"reached"`      // eps: an iterate reached loss <= eps
-	StopQueries int  `json:"stop_queries"` // eps: queries spent to reach it
-	StopCost    Num  `json:"stop_cost"`    // eps: cost spent to reach it
+	Reached     bool   `json:"reached"`             // eps: an iterate reached loss <= eps
+	StopQueries int    `json:"stop_queries"`        // eps: queries spent to reach it
+	StopCost    Num    `json:"stop_cost"`           // eps: cost spent to reach it
+	StopRule    string `json:"stop_rule,omitempty"` // eps: exact or estimate (the block's stop)
 
 	Identified bool   `json:"identified"` // game: the output identified the support
 	GaveUp     bool   `json:"gave_up"`    // game
@@ -150,6 +151,7 @@ func runLearn(c Cell, rec *Record) error {
 	rec.Oracles = res.Oracle
 	if res.Stop != nil {
 		rec.Reached, rec.StopQueries, rec.StopCost = res.Stop.Reached, res.Stop.Summary.Queries, Num(res.Stop.Summary.Cost)
+		rec.StopRule = res.Stop.Rule
 	}
 	if err != nil {
 		if errors.Is(err, learners.ErrOption) || errors.Is(err, bench.ErrConfig) {

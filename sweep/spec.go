@@ -55,6 +55,11 @@ type Grid struct {
 	Seeds   []uint64  `toml:"seeds" json:"seeds,omitempty"`
 
 	MaxQueries int `toml:"max_queries" json:"max_queries,omitempty"`
+	// Stop is how a learn block's eps judges an iterate: "exact" (the
+	// default: the exact loss, no query) or "estimate" (one SQ loss query
+	// per step at the cell's tol through its oracle, counted in the
+	// record's queries and cost; bench.Config.StopRule).
+	Stop string `toml:"stop" json:"stop,omitempty"`
 
 	// Zip lists groups of axes that advance together instead of being
 	// crossed: zip = [["d", "tol"]] pairs d[i] with tol[i] (the axes of a
@@ -111,7 +116,7 @@ func ParseSpec(text string) (*Spec, error) {
 }
 
 func gridKeys() []string {
-	return []string{"kind", "learner", "world", "d", "oracle", "tol", "eps", "tau", "k", "eta", "mode", "seeds", "max_queries", "zip", "exclude"}
+	return []string{"kind", "learner", "world", "d", "oracle", "tol", "eps", "tau", "k", "eta", "mode", "seeds", "max_queries", "stop", "zip", "exclude"}
 }
 
 // Hash is the SHA-256 of the spec's TOML text: a directory holds the
@@ -325,6 +330,14 @@ func (c *gridCheck) learnAxes() error {
 		g.Eps = []float64{0}
 	}
 	c.lens["world"], c.lens["oracle"], c.lens["tol"], c.lens["eps"] = len(g.World), len(g.Oracle), len(g.Tol), len(g.Eps)
+	switch g.Stop {
+	case "", bench.StopExact, bench.StopEstimate:
+	default:
+		return c.errf("stop", "%q, want exact or estimate", g.Stop)
+	}
+	if g.Stop != "" && !c.given("eps") {
+		return c.errf("stop", "judges eps: give eps too")
+	}
 	c.allowed = []string{"learner", "world", "d", "oracle", "tol", "eps", "seeds"}
 	c.required = []string{"learner", "d"}
 	for _, k := range []string{"k", "eta", "mode"} {
@@ -355,7 +368,7 @@ func (c *gridCheck) gameAxes() error {
 	c.lens["k"], c.lens["eta"], c.lens["tau"], c.lens["mode"] = len(g.K), len(g.Eta), len(g.Tau), len(g.Mode)
 	c.allowed = []string{"learner", "d", "k", "eta", "tau", "mode", "seeds"}
 	c.required = []string{"learner", "d", "k", "tau"}
-	for _, k := range []string{"world", "oracle", "eps"} {
+	for _, k := range []string{"world", "oracle", "eps", "stop"} {
 		if c.given(k) {
 			return c.errf(k, "applies to kind = \"learn\" blocks only (a game's world is the hardness family)")
 		}

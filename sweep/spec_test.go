@@ -122,6 +122,8 @@ func TestSweepSpecRefused(t *testing.T) {
 		{"tau and tol in a game block", "seeds = [1]\n[[grid]]\nkind = \"game\"\nlearner = [\"sparse\"]\nd = [6]\nk = [2]\ntau = [0.01]\ntol = [0.01]\n", []string{"line 8", "tol"}},
 		{"unknown metric", "metrics = [\"loss\", \"speed\"]\n" + base, []string{"line 1", "metrics", `"speed"`}},
 		{"bad kind", base + "kind = \"fit\"\n", []string{"line 5", "kind"}},
+		{"bad stop rule", base + "eps = [0.01]\nstop = \"guess\"\n", []string{"line 6", "stop", "guess"}},
+		{"stop without eps", base + "stop = \"estimate\"\n", []string{"line 5", "stop", "eps"}},
 		{"too many cells", "seeds = [" + strings.Repeat("1, ", 999) + "1]\n[[grid]]\nlearner = [\"gd\", \"chow\"]\nd = [" + strings.Repeat("5, ", 999) + "5]\n", []string{"line 2", "more than 1000000 cells", "2e+06"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
