@@ -34,11 +34,11 @@ func randomQuery(r *rand.Rand, d, k int, kind int) *sq.Query {
 			}
 		case 2: // sparse: a random subset of size k or k+1
 			m := k + r.IntN(2)
-			for _, i := range randomSupport(r, d, min(m, d)) {
+			for _, i := range sq.RandomSubset(r, d, min(m, d)) {
 				w[i] = r.NormFloat64()
 			}
 		default: // symmetric on a random k-subset
-			for _, i := range randomSupport(r, d, k) {
+			for _, i := range sq.RandomSubset(r, d, k) {
 				w[i] = 1 / math.Sqrt(float64(k))
 			}
 		}
@@ -60,7 +60,7 @@ func randomQuery(r *rand.Rand, d, k int, kind int) *sq.Query {
 		q.TolNorm = sq.EuclidNorm
 		return q
 	case 4:
-		idx := randomSupport(r, d, k)
+		idx := sq.RandomSubset(r, d, k)
 		deg := make([]int, k)
 		for i := range deg {
 			deg[i] = 1 + 2*r.IntN(2)

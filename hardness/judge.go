@@ -125,7 +125,7 @@ func (a *Adversary) judgeCandidates() (cands [][]int, exhaustive bool, err error
 		return cands, true, nil
 	}
 	for try := 0; try < 64*64 && len(cands) < 64; try++ {
-		S := randomSupport(a.rng, a.fam.d, a.fam.k)
+		S := sq.RandomSubset(a.rng, a.fam.d, a.fam.k)
 		ok, err := a.survives(S)
 		if err != nil {
 			return nil, false, err

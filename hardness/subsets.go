@@ -3,9 +3,7 @@ package hardness
 import (
 	"math"
 	"math/big"
-	"math/rand/v2"
 	"slices"
-	"sort"
 
 	"github.com/sqsim/sqsim/sq"
 )
@@ -202,21 +200,6 @@ func expand(cl classes, cls, ks []int, fn func(S []int)) {
 // lexLess orders supports lexicographically (ties of the forced choice are
 // broken this way, so that every accounting mode makes the same choice).
 func lexLess(a, b []int) bool { return slices.Compare(a, b) < 0 }
-
-// randomSupport draws a uniform k-subset of [0, d), sorted.
-func randomSupport(r *rand.Rand, d, k int) []int {
-	seen := map[int]bool{}
-	S := make([]int, 0, k)
-	for len(S) < k {
-		j := r.IntN(d)
-		if !seen[j] {
-			seen[j] = true
-			S = append(S, j)
-		}
-	}
-	sort.Ints(S)
-	return S
-}
 
 // forEachSubset calls fn with every k-subset of [0, d) in lexicographic
 // order (fn must not keep S) until fn returns false.

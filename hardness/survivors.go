@@ -109,7 +109,7 @@ func (a *Adversary) certify(q *sq.Query, vis []visTerm, base []float64, margin f
 	zero := make([]float64, q.Dim)
 	d := make([]float64, q.Dim)
 	for try := 0; try < a.witnessN; try++ {
-		S := randomSupport(a.rng, a.fam.d, a.fam.k)
+		S := sq.RandomSubset(a.rng, a.fam.d, a.fam.k)
 		ok, err := a.survives(S)
 		if err != nil {
 			return err

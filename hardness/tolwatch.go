@@ -70,5 +70,5 @@ func (f *Family) RandomSupport(r *rand.Rand) ([]int, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: RandomSupport with a nil random stream", ErrFamily)
 	}
-	return randomSupport(r, f.d, f.k), nil
+	return sq.RandomSubset(r, f.d, f.k), nil
 }

@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
-	"sort"
 
 	"github.com/sqsim/sqsim/sq"
 )
@@ -85,7 +83,7 @@ func (r *RandomQueries) Learn(s *sq.Session) (sq.Hypothesis, error) {
 					u[i] /= math.Sqrt(nn)
 				}
 			} else {
-				for _, i := range randomSubset(s.Rand, d, r.K) {
+				for _, i := range sq.RandomSubset(s.Rand, d, r.K) {
 					u[i] = 1 / math.Sqrt(float64(r.K))
 					if s.Rand.IntN(2) == 1 {
 						u[i] = -u[i]
@@ -110,20 +108,4 @@ func (r *RandomQueries) Learn(s *sq.Session) (sq.Hypothesis, error) {
 		best[i] *= rr
 	}
 	return sq.ReLU{W: best}, nil
-}
-
-// randomSubset draws a uniform k-subset of [0, d), sorted (the draws of
-// hardness.RandomSupport, so that a game's stream use is unchanged).
-func randomSubset(r *rand.Rand, d, k int) []int {
-	seen := map[int]bool{}
-	S := make([]int, 0, k)
-	for len(S) < k {
-		j := r.IntN(d)
-		if !seen[j] {
-			seen[j] = true
-			S = append(S, j)
-		}
-	}
-	sort.Ints(S)
-	return S
 }

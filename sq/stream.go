@@ -3,6 +3,7 @@ package sq
 import (
 	"math"
 	"math/rand/v2"
+	"sort"
 )
 
 // Stream returns the random stream named by (seed, keys...): a PCG generator
@@ -56,4 +57,25 @@ func RandomUnit(r *rand.Rand, d int) []float64 {
 		w[i] /= n
 	}
 	return w
+}
+
+// RandomSubset returns a uniformly random k-subset of {0, ..., d-1}, sorted,
+// drawn from r by rejection (r.IntN(d) until k distinct values are seen: the
+// draws a game's planted support and the random learner's directions use).
+// It returns nil for k < 0, k > d, or a nil r.
+func RandomSubset(r *rand.Rand, d, k int) []int {
+	if k < 0 || k > d || r == nil {
+		return nil
+	}
+	seen := make(map[int]bool, k)
+	S := make([]int, 0, k)
+	for len(S) < k {
+		j := r.IntN(d)
+		if !seen[j] {
+			seen[j] = true
+			S = append(S, j)
+		}
+	}
+	sort.Ints(S)
+	return S
 }
