@@ -71,37 +71,7 @@ func TestExternalModule(t *testing.T) {
 			t.Errorf("docs/writing-a-learner.md does not show the external module's %s verbatim; update the guide or this test", name)
 		}
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go is not on PATH: cannot build the external module")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	gomod := "module example.com/mylab\n\ngo 1.26.0\n\nrequire github.com/sqsim/sqsim v0.0.0\n\nreplace github.com/sqsim/sqsim => " + root + "\n"
-	for name, text := range map[string]string{
-		"go.mod":     gomod,
-		"go.sum":     string(sum),
-		"onestep.go": externalLearner,
-		"main.go":    externalMain,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	bin := filepath.Join(dir, "mylab")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	build.Dir, build.Env = dir, env
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the external module: %v\n%s", err, out)
-	}
+	bin := buildExternalModule(t, externalLearner)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -137,4 +107,43 @@ func TestExternalModule(t *testing.T) {
 			t.Errorf("mylab learn --set steps=3: %v, stdout %q, stderr %q; want exit 2, one line naming steps", err, stdout.String(), stderr.String())
 		}
 	})
+}
+
+// buildExternalModule writes a module example.com/mylab in a temp dir
+// (go.mod with a replace of sqsim by this checkout, go.sum copied from
+// this module's, onestep.go = learner, main.go = the guide's main) and
+// builds it offline; it returns the binary's path, or skips the test when
+// no go tool is on PATH.
+func buildExternalModule(t *testing.T, learner string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go is not on PATH: cannot build the external module")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"go.mod":     "module example.com/mylab\n\ngo 1.26.0\n\nrequire github.com/sqsim/sqsim v0.0.0\n\nreplace github.com/sqsim/sqsim => " + root + "\n",
+		"go.sum":     string(sum),
+		"onestep.go": learner,
+		"main.go":    externalMain,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "mylab")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build.Dir, build.Env = dir, append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the external module: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -139,35 +138,7 @@ func TestExternalModuleDeclared(t *testing.T) {
 	if learner == "" {
 		t.Fatal("docs/writing-a-learner.md shows no onestep.go registered with learners.RegisterFlags")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("go is not on PATH: cannot build the external module")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for name, text := range map[string]string{
-		"go.mod":     "module example.com/mylab\n\ngo 1.26.0\n\nrequire github.com/sqsim/sqsim v0.0.0\n\nreplace github.com/sqsim/sqsim => " + root + "\n",
-		"go.sum":     string(sum),
-		"onestep.go": learner,
-		"main.go":    externalMain,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	bin := filepath.Join(dir, "mylab")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	build.Dir, build.Env = dir, append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the external module: %v\n%s", err, out)
-	}
+	bin := buildExternalModule(t, learner)
 	for _, tc := range []struct {
 		name string
 		args []string
