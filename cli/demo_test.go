@@ -187,29 +187,7 @@ func TestDemoFlags(t *testing.T) {
 			}
 		}
 	})
-	t.Run("act 1 JSON keeps the earlier keys", func(t *testing.T) {
-		code, out, errs := runCLI("demo", "--act", "1", "--d", "20", "--steps", "10", "--json")
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errs)
-		}
-		lines := jsonLines(t, out)
-		var res map[string]any
-		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
-			t.Fatal(err)
-		}
-		exact := res["exact"].(map[string]any)
-		if l := exact["final_loss"].(float64); l > 1e-12 {
-			t.Errorf("exact-oracle GD final loss %v, want <= 1e-12", l)
-		}
-		led := exact["ledger"].(map[string]any)
-		if led["sum_inv_tau2"] != 2e8 || led["cost"] != 1e8 || led["sample_cost"] != 1e8 {
-			t.Errorf("demo ledger %v, want sum_inv_tau2 2e8, cost = sample_cost = 1e8", led)
-		}
-		noisy := res["noise(tau=0.001)"].(map[string]any)
-		if d, b := noisy["distance_to_wstar"].(float64), res["distance_bound"].(float64); d > b {
-			t.Errorf("noisy GD ends %v from w*, above the bound %v", d, b)
-		}
-	})
+	// The act-1 record keeps the earlier keys: TestDemo (main_test.go).
 	t.Run("usage errors", func(t *testing.T) {
 		usageFails(t, "--act", "demo", "--act", "4")
 		usageFails(t, "--figures", "demo", "--figures", filepath.Join(t.TempDir(), "missing"))
