@@ -149,7 +149,7 @@ func toRun(cells []Cell, st *state, retryFailed bool, stats *RunStats) []Cell {
 // startWorkers runs todo's cells on min(Workers, len(todo)) goroutines and
 // returns the channel of their records, closed when all are done. After
 // MaxFails failures (or once ctx is done) the workers skip the cells left.
-func startWorkers(ctx context.Context, cancel context.CancelFunc, todo []Cell, o RunOptions) <-chan Record {
+func startWorkers(ctx context.Context, cancel context.CancelFunc, todo []Cell, o RunOptions) <-chan cellLine {
 	// every cell is queued up front (the shard's cells are in memory
 	// already): no feeder goroutine to wake per cell; a stopped sweep's
 	// workers skip what is left
@@ -158,7 +158,7 @@ func startWorkers(ctx context.Context, cancel context.CancelFunc, todo []Cell, o
 		jobs <- c
 	}
 	close(jobs)
-	results := make(chan Record, 4*o.Workers)
+	results := make(chan cellLine, 4*o.Workers)
 	var wg sync.WaitGroup
 	var fails atomic.Int64
 	for range min(o.Workers, len(todo)) {
@@ -173,12 +173,27 @@ func startWorkers(ctx context.Context, cancel context.CancelFunc, todo []Cell, o
 				if !r.Done() && o.MaxFails > 0 && int(fails.Add(1)) >= o.MaxFails {
 					cancel()
 				}
-				results <- r
+				results <- encodeRecord(&r)
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
 	return results
+}
+
+// cellLine is a finished cell as the writer needs it: the record encoded
+// by its worker (so that encoding runs on every worker, not on the one
+// writer), its key and whether it is done.
+type cellLine struct {
+	key  string
+	done bool
+	line []byte // the record's JSON, with the newline
+	err  error  // the record did not encode
+}
+
+func encodeRecord(r *Record) cellLine {
+	b, err := json.Marshal(r)
+	return cellLine{key: r.Key, done: r.Done(), line: append(b, '\n'), err: err}
 }
 
 // shardWriter appends records to a shard file, syncing it every syncEvery
@@ -198,8 +213,8 @@ type shardWriter struct {
 // one write(2), so the file only ever ends with whole lines (or, if the
 // process is killed mid-write, a partial last line, which resume cuts off).
 // After a write error it cancels the run and drains the rest.
-func (w *shardWriter) collect(results <-chan Record, cancel context.CancelFunc, prog *Progress, stats *RunStats) {
-	pending := make([]Record, 0, 64)
+func (w *shardWriter) collect(results <-chan cellLine, cancel context.CancelFunc, prog *Progress, stats *RunStats) {
+	pending := make([]cellLine, 0, 64)
 	for rec := range results {
 		pending = append(pending[:0], rec)
 	drain:
@@ -223,27 +238,26 @@ func (w *shardWriter) collect(results <-chan Record, cancel context.CancelFunc, 
 			continue
 		}
 		for i := range pending {
-			if pending[i].Done() {
+			if pending[i].done {
 				stats.Done++
 			} else {
 				stats.Failed++
 			}
-			prog.Add(!pending[i].Done())
+			prog.Add(!pending[i].done)
 		}
 	}
 }
 
 // write appends the records, one JSON line each, in one write, and syncs
 // the file if the last sync is syncEvery old; a failure is kept in w.err.
-func (w *shardWriter) write(pending []Record) {
+func (w *shardWriter) write(pending []cellLine) {
 	w.buf = w.buf[:0]
 	for i := range pending {
-		b, err := json.Marshal(&pending[i])
-		if err != nil {
-			w.err = fmt.Errorf("record of %s: %w", pending[i].Key, err)
+		if err := pending[i].err; err != nil {
+			w.err = fmt.Errorf("record of %s: %w", pending[i].key, err)
 			break
 		}
-		w.buf = append(append(w.buf, b...), '\n')
+		w.buf = append(w.buf, pending[i].line...)
 	}
 	if w.err == nil {
 		if _, err := w.f.Write(w.buf); err != nil {
