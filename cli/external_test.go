@@ -84,19 +84,7 @@ func TestExternalModule(t *testing.T) {
 		{"--version", []string{"--version"}, []string{"sqsim version devel", "main module example.com/mylab"}},
 		{"learn --json", []string{"learn", "--learner", "mylab-onestep", "--json"}, []string{`"learner":"mylab-onestep"`, `"main_module":"example.com/mylab"`, `"sqsim":"devel"`}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, tc.args...)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("mylab %s: %v, stderr %q", strings.Join(tc.args, " "), err, stderr.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("mylab %s: output lacks %q:\n%s", strings.Join(tc.args, " "), w, stdout.String())
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { runExternal(t, bin, tc.args, tc.want) })
 	}
 	t.Run("usage error", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
@@ -146,4 +134,21 @@ func buildExternalModule(t *testing.T, learner string) string {
 		t.Fatalf("go build of the external module: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// runExternal runs the external module's binary with args and checks that
+// its stdout holds every string of want.
+func runExternal(t *testing.T, bin string, args, want []string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("mylab %s: %v, stderr %q", strings.Join(args, " "), err, stderr.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(stdout.String(), w) {
+			t.Errorf("mylab %s: output lacks %q:\n%s", strings.Join(args, " "), w, stdout.String())
+		}
+	}
 }

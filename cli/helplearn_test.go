@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bytes"
 	"flag"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -149,18 +147,6 @@ func TestExternalModuleDeclared(t *testing.T) {
 		{"help learn", []string{"help", "learn", "mylab-onestep"}, []string{"tol", "1e-06", "tolerance of the query"}},
 		{"hardness game", []string{"hardness", "game", "--d", "8", "--k", "2", "--tau", "1e-3", "--learner", "mylab-onestep"}, []string{"mylab-onestep"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, tc.args...)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("mylab %s: %v, stderr %q", strings.Join(tc.args, " "), err, stderr.String())
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("mylab %s: output lacks %q:\n%s", strings.Join(tc.args, " "), w, stdout.String())
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { runExternal(t, bin, tc.args, tc.want) })
 	}
 }
